@@ -1,0 +1,228 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
+)
+
+// Engine turns events into replies. It is safe for concurrent use by
+// different chats; events of one chat must be handled one at a time (the
+// channel adapters serialise them), because the session is read, changed
+// and written back.
+type Engine struct {
+	catalog atomic.Pointer[content.Catalog]
+	strings *locales.Strings
+	store   Store
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// Config is what an Engine needs.
+type Config struct {
+	Catalog *content.Catalog
+	Strings *locales.Strings
+	Store   Store
+	Now     func() time.Time // nil means time.Now
+	Log     *slog.Logger     // nil discards logs
+}
+
+// New returns an engine ready to handle events.
+func New(cfg Config) *Engine {
+	e := &Engine{strings: cfg.Strings, store: cfg.Store, now: cfg.Now, log: cfg.Log}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	e.catalog.Store(cfg.Catalog)
+	return e
+}
+
+// Catalog returns the content in use.
+func (e *Engine) Catalog() *content.Catalog { return e.catalog.Load() }
+
+// SetCatalog makes new content live for every following event; a
+// conversation in progress simply continues on it.
+func (e *Engine) SetCatalog(c *content.Catalog) { e.catalog.Store(c) }
+
+// turn is the work of handling one event: what it read and what it will commit.
+type turn struct {
+	e      *Engine
+	cat    *content.Catalog
+	ev     Event
+	s      Session
+	isNew  bool
+	change Change
+}
+
+// Handle processes one event and commits its consequences. An event whose
+// ID was already handled is ignored, so a redelivered update is not answered twice.
+func (e *Engine) Handle(ctx context.Context, ev Event) error {
+	if ev.ID != "" {
+		seen, err := e.store.Seen(ctx, ev.ID)
+		if err != nil {
+			return fmt.Errorf("handle: %w", err)
+		}
+		if seen {
+			return nil
+		}
+	}
+	if ev.At.IsZero() {
+		ev.At = e.now()
+	}
+	s, found, err := e.store.Session(ctx, ev.Chat)
+	if err != nil {
+		return fmt.Errorf("handle: %w", err)
+	}
+	t := &turn{e: e, cat: e.Catalog(), ev: ev, s: s, isNew: !found, change: Change{EventID: ev.ID}}
+	if !found {
+		t.s = Session{Chat: ev.Chat, Created: ev.At, Screen: "lang"}
+		t.s.Lang, _ = e.strings.Match(ev.LangHint)
+	}
+	t.s.Seen = ev.At
+	t.dispatch()
+	if t.change.Forget == 0 {
+		t.change.Session = &t.s
+	}
+	if err := e.store.Commit(ctx, t.change); err != nil {
+		return fmt.Errorf("handle: %w", err)
+	}
+	return nil
+}
+
+func (t *turn) dispatch() {
+	switch t.ev.Kind {
+	case EventCommand:
+		t.command(t.ev.Command, strings.TrimSpace(t.ev.Text))
+	case EventButton:
+		t.button(t.ev.Data)
+	case EventText:
+		if t.isNew {
+			t.welcome()
+			return
+		}
+		t.question(t.ev.Text)
+	case EventMedia:
+		t.send(t.tr("Unsupported"), t.menuButtons())
+	}
+}
+
+func (t *turn) command(name, args string) {
+	switch name {
+	case "start":
+		t.start(args)
+	case "menu":
+		t.mainMenu(false)
+	case "language":
+		t.languageMenu(false)
+	case "help":
+		t.send(t.tr("Help"), t.menuButtons())
+	case "privacy":
+		t.entry("privacy", false)
+	case "forget":
+		t.askForget()
+	default:
+		t.count("command:unknown")
+		t.send(t.tr("UnknownCommand"), nil)
+		t.mainMenu(false)
+	}
+}
+
+// start handles /start, with an optional deep-link payload naming an entry
+// ("permit-renewal") or a topic ("topic_residence").
+func (t *turn) start(payload string) {
+	if t.isNew {
+		t.welcome()
+	} else if payload == "" {
+		t.mainMenu(false)
+	}
+	switch {
+	case payload == "":
+	case strings.HasPrefix(payload, "topic_") && t.cat.Topic(strings.TrimPrefix(payload, "topic_")) != nil:
+		t.topic(strings.TrimPrefix(payload, "topic_"), false)
+	case t.cat.Entry(payload) != nil:
+		t.entry(payload, false)
+	default:
+		if !t.isNew {
+			return
+		}
+		t.mainMenu(false)
+	}
+}
+
+// welcome greets a new user in the language her app suggests and asks her
+// to choose: the app's language is not always the one she reads best.
+func (t *turn) welcome() {
+	t.count("users:new")
+	t.send(t.tr("Welcome")+"\n\n"+t.tr("ChooseLanguage"), t.languageButtons())
+	t.s.Screen = "lang"
+}
+
+func (t *turn) button(data string) {
+	kind, arg, _ := strings.Cut(data, ":")
+	edit := true
+	switch kind {
+	case btnLanguage:
+		if !content.KnownLanguage(arg) {
+			t.languageMenu(edit)
+			return
+		}
+		t.s.Lang, t.s.LangChosen = arg, true
+		t.count("lang:" + arg)
+		t.send(t.tr("LanguageSet", "Language", locales.Name(arg)), nil)
+		t.mainMenu(false)
+	case btnLanguageMenu:
+		t.languageMenu(edit)
+	case btnMenu:
+		t.mainMenu(edit)
+	case btnTopic:
+		t.topic(arg, edit)
+	case btnEntry:
+		t.entry(arg, edit)
+	case btnPerson:
+		t.person()
+	case btnForget:
+		t.forget()
+	default:
+		// Buttons of an older version of the bot, or forged data: show the menu.
+		t.mainMenu(false)
+	}
+}
+
+// send queues a new message, or an edit of the message the button was on.
+func (t *turn) send(text string, buttons [][]Button) { t.reply(text, buttons, false) }
+
+func (t *turn) reply(text string, buttons [][]Button, edit bool) {
+	a := Action{Chat: t.ev.Chat, Text: locales.Isolate(t.s.Lang, text), Buttons: buttons, Lang: t.s.Lang}
+	if edit && t.ev.Kind == EventButton {
+		a.Edit = t.ev.MessageID
+	}
+	for _, row := range a.Buttons {
+		for i := range row {
+			row[i].Label = locales.Isolate(t.s.Lang, row[i].Label)
+		}
+	}
+	t.change.Actions = append(t.change.Actions, a)
+}
+
+func (t *turn) count(name string) { t.change.Count = append(t.change.Count, name) }
+
+// tr translates an interface message; args are name, value pairs.
+func (t *turn) tr(id string, args ...any) string {
+	var data map[string]any
+	if len(args) > 0 {
+		data = map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			data[args[i].(string)] = args[i+1]
+		}
+	}
+	return t.e.strings.T(t.s.Lang, id, data)
+}

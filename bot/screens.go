@@ -1,0 +1,206 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
+)
+
+// Button data prefixes. Data is "<prefix>:<argument>", at most 64 bytes:
+// entry IDs are at most 41 characters.
+const (
+	btnLanguage     = "l"
+	btnLanguageMenu = "lm"
+	btnMenu         = "m"
+	btnTopic        = "t"
+	btnEntry        = "e"
+	btnPerson       = "p"
+	btnForget       = "forget"
+)
+
+const emergencyID = "emergency-numbers"
+
+func (t *turn) emergencyButton() []Button {
+	return []Button{{Label: t.tr("ButtonEmergency"), Data: btnEntry + ":" + emergencyID}}
+}
+
+// menuButtons is the way out offered under every message that is not a menu.
+func (t *turn) menuButtons() [][]Button {
+	return [][]Button{{{Label: t.tr("ButtonMenu"), Data: btnMenu}}, t.emergencyButton()}
+}
+
+func (t *turn) languageButtons() [][]Button {
+	var rows [][]Button
+	var row []Button
+	for _, lang := range locales.Languages() {
+		row = append(row, Button{Label: locales.Name(lang), Data: btnLanguage + ":" + lang})
+		if len(row) == 2 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	return rows
+}
+
+func (t *turn) languageMenu(edit bool) {
+	t.s.Screen = "lang"
+	t.reply(t.tr("ChooseLanguage"), t.languageButtons(), edit)
+}
+
+func (t *turn) mainMenu(edit bool) {
+	t.s.Screen = "menu"
+	var rows [][]Button
+	for _, topic := range t.cat.Topics {
+		rows = append(rows, []Button{{Label: topic.TitleIn(t.s.Lang), Data: btnTopic + ":" + topic.ID}})
+	}
+	rows = append(rows, t.emergencyButton(),
+		[]Button{{Label: t.tr("ButtonLanguage"), Data: btnLanguageMenu}, {Label: t.tr("ButtonPerson"), Data: btnPerson}})
+	t.reply(t.tr("MainMenu"), rows, edit)
+}
+
+func (t *turn) topic(id string, edit bool) {
+	topic := t.cat.Topic(id)
+	if topic == nil {
+		t.mainMenu(edit)
+		return
+	}
+	t.s.Screen = "topic:" + id
+	var rows [][]Button
+	for _, eid := range topic.Entries {
+		rows = append(rows, []Button{{Label: t.title(eid), Data: btnEntry + ":" + eid}})
+	}
+	rows = append(rows, []Button{{Label: t.tr("ButtonBack"), Data: btnMenu}}, t.emergencyButton())
+	t.reply(t.tr("TopicMenu", "Topic", topic.TitleIn(t.s.Lang)), rows, edit)
+}
+
+// title is an entry's title in the user's language, or its ID if the entry
+// disappeared with a content update.
+func (t *turn) title(id string) string {
+	if e := t.cat.Entry(id); e != nil {
+		if txt, _ := e.Localized(t.s.Lang); txt != nil {
+			return txt.Title
+		}
+	}
+	return id
+}
+
+// entry shows one answer: the text in her language (or the nearest one,
+// saying so), the numbers to call, a notice if staff have not checked the
+// translation, and buttons to related answers, a person, back and menu.
+func (t *turn) entry(id string, edit bool) {
+	e := t.cat.Entry(id)
+	if e == nil {
+		t.mainMenu(edit)
+		return
+	}
+	t.s.Screen = "entry:" + id
+	t.count("answer:" + id)
+	t.reply(t.answerText(e), t.answerButtons(e), edit)
+}
+
+func (t *turn) answerText(e *content.Entry) string {
+	txt, used := e.Localized(t.s.Lang)
+	var b strings.Builder
+	if used != t.s.Lang {
+		b.WriteString(t.tr("FallbackNotice", "Language", locales.Name(used)) + "\n\n")
+	}
+	b.WriteString(txt.Title + "\n\n" + t.fillCentre(txt.Body))
+	if len(e.Actions) > 0 {
+		b.WriteString("\n\n" + t.tr("Call"))
+		for _, a := range e.Actions {
+			label := a.Label
+			if l := txt.Labels[a.Key()]; l != "" {
+				label = l
+			}
+			if a.Phone != "" {
+				fmt.Fprintf(&b, "\n📞 %s – %s", a.Phone, label)
+			} else {
+				fmt.Fprintf(&b, "\n🔗 %s – %s", a.URL, label)
+			}
+		}
+	}
+	switch {
+	case used == "nb":
+	case e.Stale(used):
+		b.WriteString("\n\n" + t.tr("StaleNotice"))
+	case txt.Status == content.StatusDraft:
+		b.WriteString("\n\n" + t.tr("DraftNotice"))
+	}
+	return b.String()
+}
+
+func (t *turn) answerButtons(e *content.Entry) [][]Button {
+	var rows [][]Button
+	for _, r := range e.Related {
+		if t.cat.Entry(r) != nil {
+			rows = append(rows, []Button{{Label: "➡️ " + t.title(r), Data: btnEntry + ":" + r}})
+		}
+	}
+	rows = append(rows, []Button{{Label: t.tr("ButtonPerson"), Data: btnPerson}},
+		[]Button{{Label: t.tr("ButtonBack"), Data: btnTopic + ":" + e.Topic}, {Label: t.tr("ButtonMenu"), Data: btnMenu}})
+	if e.ID != emergencyID {
+		rows = append(rows, t.emergencyButton())
+	}
+	return rows
+}
+
+// fillCentre puts the centre's details into a body. A line whose detail is
+// not configured is left out rather than shown empty.
+func (t *turn) fillCentre(body string) string {
+	c := t.cat.Centre
+	values := map[string]string{
+		"{centre.name}":    c.Name,
+		"{centre.address}": c.Address,
+		"{centre.hours}":   t.hours(),
+	}
+	lines := strings.Split(body, "\n")
+	out := lines[:0]
+	for _, line := range lines {
+		keep := true
+		for k, v := range values {
+			if strings.Contains(line, k) {
+				keep = keep && v != ""
+				line = strings.ReplaceAll(line, k, v)
+			}
+		}
+		if keep {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// hours formats the centre's opening hours with day names in her language.
+func (t *turn) hours() string {
+	days := strings.Split(t.tr("Weekdays"), ",")
+	if len(days) != 7 {
+		days = strings.Split("Sun,Mon,Tue,Wed,Thu,Fri,Sat", ",")
+	}
+	var parts []string
+	for _, h := range t.cat.Centre.Hours {
+		if len(h.Days) == 0 {
+			continue
+		}
+		span := days[h.Days[0]]
+		if len(h.Days) > 1 {
+			span += "–" + days[h.Days[len(h.Days)-1]]
+		}
+		parts = append(parts, fmt.Sprintf("%s %s–%s", span, clock(h.Open), clock(h.Close)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// person answers a request for a human. Escalation to advisors is not
+// connected in this version, so she is told so honestly and given the
+// helplines that are open now.
+func (t *turn) person() {
+	t.count("person:asked")
+	t.send(t.tr("PersonUnavailable", "Hours", t.hours()), t.menuButtons())
+}

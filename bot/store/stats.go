@@ -1,0 +1,84 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+// count adds one to each named counter for the day: statistics are kept
+// per day and name only ("2026-11-25 answer:permit-renewal"), never per user.
+func count(tx *bolt.Tx, now time.Time, names []string) error {
+	b := tx.Bucket(bucketStats)
+	day := now.UTC().Format(time.DateOnly)
+	for _, name := range names {
+		k := []byte(day + " " + name)
+		var n uint64
+		if v := b.Get(k); len(v) == 8 {
+			n = binary.BigEndian.Uint64(v)
+		}
+		if err := b.Put(k, binary.BigEndian.AppendUint64(nil, n+1)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Counters returns the totals of every counter whose name starts with
+// prefix, summed over all days.
+func (s *Store) Counters(_ context.Context, prefix string) (map[string]uint64, error) {
+	out := map[string]uint64{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketStats).ForEach(func(k, v []byte) error {
+			_, name, _ := strings.Cut(string(k), " ")
+			if strings.HasPrefix(name, prefix) && len(v) == 8 {
+				out[name] += binary.BigEndian.Uint64(v)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read stats: %w", err)
+	}
+	return out, nil
+}
+
+func putQuestion(tx *bolt.Tx, q bot.Question) error {
+	b := tx.Bucket(bucketQuestions)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(q)
+	if err != nil {
+		return err
+	}
+	k := binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, uint64(q.At.UnixNano())), seq)
+	return b.Put(k, v)
+}
+
+// Questions returns the unanswered questions kept for staff, oldest first.
+func (s *Store) Questions(_ context.Context) ([]bot.Question, error) {
+	var out []bot.Question
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketQuestions).ForEach(func(_, v []byte) error {
+			var q bot.Question
+			if err := json.Unmarshal(v, &q); err != nil {
+				return err
+			}
+			out = append(out, q)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	return out, nil
+}

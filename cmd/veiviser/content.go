@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"text/tabwriter"
+	"time"
+
+	"github.com/veiviser/veiviser/content"
+)
+
+// loadCatalog loads content from dir, or the embedded catalog when dir is empty.
+func loadCatalog(dir string) (*content.Catalog, content.Report, error) {
+	var fsys fs.FS = content.Embedded()
+	if dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, nil, fmt.Errorf("content directory: %w", err)
+		}
+		fsys = os.DirFS(dir)
+	}
+	return content.Load(fsys)
+}
+
+func runContent(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("content: say check, stats or stamp")
+	}
+	switch args[0] {
+	case "check":
+		return contentCheck(args[1:], stdout)
+	case "stats":
+		return contentStats(args[1:], stdout)
+	case "stamp":
+		return contentStamp(args[1:], stdout)
+	}
+	return fmt.Errorf("content: unknown subcommand %q", args[0])
+}
+
+func contentCheck(args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("content check", flag.ContinueOnError)
+	if err := fl.Parse(args); err != nil {
+		return errReported
+	}
+	cat, report, err := loadCatalog(fl.Arg(0))
+	var invalid *content.InvalidError
+	if err != nil && !errors.As(err, &invalid) {
+		return err
+	}
+	for _, p := range report {
+		fmt.Fprintln(stdout, p)
+	}
+	if err != nil {
+		fmt.Fprintf(stdout, "%d error(s), %d warning(s)\n", len(report.Errors()), len(report.Warnings()))
+		return errReported
+	}
+	fmt.Fprintf(stdout, "ok: %d entries in %d topics, %d warning(s)\n", len(cat.Entries), len(cat.Topics), len(report.Warnings()))
+	return nil
+}
+
+func contentStats(args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("content stats", flag.ContinueOnError)
+	if err := fl.Parse(args); err != nil {
+		return errReported
+	}
+	cat, _, err := loadCatalog(fl.Arg(0))
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "lang\tentries\tcoverage\treviewed\tdraft\tstale\toldest review\t")
+	for _, lang := range content.Languages() {
+		var n, reviewed, draft, stale int
+		var oldest time.Time
+		for _, e := range cat.Entries {
+			t := e.Text[lang]
+			if t == nil {
+				continue
+			}
+			n++
+			switch {
+			case e.Stale(lang):
+				stale++
+			case t.Status == content.StatusReviewed:
+				reviewed++
+			default:
+				draft++
+			}
+			if t.Status == content.StatusReviewed && (oldest.IsZero() || e.Reviewed.Before(oldest)) {
+				oldest = e.Reviewed
+			}
+		}
+		old := "-"
+		if !oldest.IsZero() {
+			old = oldest.Format(time.DateOnly)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d%%\t%d\t%d\t%d\t%s\t\n", lang, n, 100*n/max(1, len(cat.Entries)), reviewed, draft, stale, old)
+	}
+	return tw.Flush()
+}
+
+func contentStamp(args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("content stamp", flag.ContinueOnError)
+	lang := fl.String("lang", "", "translation language to stamp")
+	all := fl.Bool("all", false, "also replace stale hashes (after reviewing those translations)")
+	if err := fl.Parse(args); err != nil {
+		return errReported
+	}
+	if fl.NArg() != 1 || !slices.Contains(content.Languages(), *lang) {
+		return errors.New("content stamp: usage: content stamp --lang CODE [--all] DIR")
+	}
+	n, err := content.Stamp(fl.Arg(0), *lang, *all)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "stamped %d %s translation(s)\n", n, *lang)
+	return nil
+}

@@ -1,0 +1,360 @@
+package content
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Weights of the places a word can come from: keywords are written for
+// matching, titles name the answer, bodies only add recall.
+const (
+	weightKeyword = 1.0
+	weightTitle   = 0.8
+	weightBody    = 0.25
+)
+
+// term is a keyword, title or body word of one entry, as normalised words.
+type term struct {
+	words  []int // vocabulary word IDs
+	entry  int
+	weight float64
+	idf    float64
+}
+
+// index finds entries for free text in any language. Terms identical
+// across languages are stored once per entry, so an official Norwegian word
+// repeated in every translation's keywords is not counted ten times.
+type index struct {
+	ids      []string       // entry index → ID
+	vocab    []string       // word ID → word
+	wordID   map[string]int // word → word ID
+	byLen    [][]int        // rune length → word IDs, for typo candidates
+	sorted   []int          // word IDs sorted by word, for prefix search
+	terms    []term
+	termsOf  [][]int // word ID → terms containing it
+	langVoc  map[string]map[int]bool
+	langsOf  map[int]int // word ID → number of languages using it
+	danger   [][]int     // phrases as word IDs
+	human    [][]int
+}
+
+func buildIndex(cat *Catalog) *index {
+	ix := &index{wordID: map[string]int{}, langVoc: map[string]map[int]bool{}, langsOf: map[int]int{}}
+	ix.ids = cat.IDs()
+	type key struct {
+		entry int
+		words string
+	}
+	seen := map[key]int{} // → term index
+	df := map[string]map[int]bool{}
+	add := func(entry int, lang, text string, weight float64) {
+		ws := words(text)
+		if len(ws) == 0 {
+			return
+		}
+		ids := make([]int, len(ws))
+		for i, w := range ws {
+			ids[i] = ix.word(w)
+			ix.langVoc[lang][ids[i]] = true
+		}
+		k := key{entry, strings.Join(ws, " ")}
+		if df[k.words] == nil {
+			df[k.words] = map[int]bool{}
+		}
+		df[k.words][entry] = true
+		if i, ok := seen[k]; ok {
+			ix.terms[i].weight = max(ix.terms[i].weight, weight)
+			return
+		}
+		seen[k] = len(ix.terms)
+		ix.terms = append(ix.terms, term{words: ids, entry: entry, weight: weight})
+	}
+	for i, id := range ix.ids {
+		e := cat.Entries[id]
+		for lang, t := range e.Text {
+			if ix.langVoc[lang] == nil {
+				ix.langVoc[lang] = map[int]bool{}
+			}
+			for _, k := range t.Keywords {
+				add(i, lang, k, weightKeyword)
+			}
+			add(i, lang, t.Title, weightKeyword)
+			for _, w := range words(t.Title) {
+				add(i, lang, w, weightTitle)
+			}
+			for _, w := range words(t.Body) {
+				add(i, lang, w, weightBody)
+			}
+		}
+	}
+	// Signal phrases add their words to the vocabulary before termsOf is
+	// sized, so every word a question can match has a (maybe empty) list.
+	ix.danger = ix.phrases(cat.Signals.Danger)
+	ix.human = ix.phrases(cat.Signals.Human)
+	n := float64(len(ix.ids))
+	ix.termsOf = make([][]int, len(ix.vocab))
+	for i := range ix.terms {
+		t := &ix.terms[i]
+		var text []string
+		for _, w := range t.words {
+			text = append(text, ix.vocab[w])
+		}
+		d := float64(len(df[strings.Join(text, " ")]))
+		if t.weight == weightBody && len(t.words) == 1 {
+			t.idf = math.Log(n / d) // a word in every body says nothing
+		} else {
+			t.idf = math.Log(1 + n/d)
+		}
+		for _, w := range t.words {
+			if !slices.Contains(ix.termsOf[w], i) {
+				ix.termsOf[w] = append(ix.termsOf[w], i)
+			}
+		}
+	}
+	for _, voc := range ix.langVoc {
+		for w := range voc {
+			ix.langsOf[w]++
+		}
+	}
+	ix.sorted = make([]int, len(ix.vocab))
+	for i := range ix.sorted {
+		ix.sorted[i] = i
+	}
+	sort.Slice(ix.sorted, func(a, b int) bool { return ix.vocab[ix.sorted[a]] < ix.vocab[ix.sorted[b]] })
+	return ix
+}
+
+func (ix *index) word(w string) int {
+	if id, ok := ix.wordID[w]; ok {
+		return id
+	}
+	id := len(ix.vocab)
+	ix.vocab = append(ix.vocab, w)
+	ix.wordID[w] = id
+	n := utf8.RuneCountInString(w)
+	for len(ix.byLen) <= n {
+		ix.byLen = append(ix.byLen, nil)
+	}
+	ix.byLen[n] = append(ix.byLen[n], id)
+	return id
+}
+
+func (ix *index) phrases(byLang map[string][]string) [][]int {
+	var out [][]int
+	for _, list := range byLang {
+		for _, p := range list {
+			var ids []int
+			for _, w := range words(p) {
+				ids = append(ids, ix.word(w))
+			}
+			if len(ids) > 0 {
+				out = append(out, ids)
+			}
+		}
+	}
+	return out
+}
+
+// candidates returns the vocabulary words a query word may stand for, with
+// the quality of each match. Only plausible candidates are compared: words
+// that are prefixes or parts of the query word, words it is a prefix of, and
+// words of about the same length for typos.
+func (ix *index) candidates(qw string) map[int]float64 {
+	out := map[int]float64{}
+	try := func(id int) {
+		if _, done := out[id]; done {
+			return
+		}
+		if q := wordMatch(ix.vocab[id], qw); q > 0 {
+			out[id] = q
+		}
+	}
+	if id, ok := ix.wordID[qw]; ok {
+		out[id] = 1
+	}
+	rs := []rune(qw)
+	// Catalog words inside the query word: prefixes, compounds, clitics, Thai.
+	for i := range rs {
+		for j := i + 2; j <= len(rs); j++ {
+			if id, ok := ix.wordID[string(rs[i:j])]; ok {
+				try(id)
+			}
+		}
+	}
+	// Catalog words the query word begins (a word cut short).
+	if len(rs) >= 5 {
+		lo := sort.Search(len(ix.sorted), func(i int) bool { return ix.vocab[ix.sorted[i]] >= qw })
+		for i := lo; i < len(ix.sorted) && strings.HasPrefix(ix.vocab[ix.sorted[i]], qw); i++ {
+			try(ix.sorted[i])
+		}
+	}
+	// Typos.
+	if len(rs) >= 4 {
+		for n := len(rs) - 2; n <= len(rs)+2; n++ {
+			if n < 5 || n >= len(ix.byLen) {
+				continue
+			}
+			for _, id := range ix.byLen[n] {
+				try(id)
+			}
+		}
+	}
+	return out
+}
+
+// Result is an entry found for a question.
+type Result struct {
+	ID    string  `json:"id"`
+	Score float64 `json:"score"`
+}
+
+// Answer is what the catalog makes of a free-text question.
+type Answer struct {
+	Lang      string   `json:"lang"`
+	Emergency bool     `json:"emergency"`
+	Human     bool     `json:"-"`
+	Results   []Result `json:"results"`
+}
+
+// Matching thresholds, tuned on content/testdata/questions: below MinScore a
+// question counts as unanswered; results far below the best are noise.
+const (
+	MinScore      = 1.2
+	relativeFloor = 0.35
+	maxResults    = 5
+)
+
+// Search ranks the entries for a free-text question. lang is the user's
+// language if known; empty means detect it from the text.
+func (c *Catalog) Search(question, lang string) Answer {
+	ix := c.index
+	qws := words(question)
+	if len(qws) > 64 {
+		qws = qws[:64]
+	}
+	a := Answer{Lang: lang, Results: []Result{}}
+	if a.Lang == "" {
+		a.Lang = c.DetectLanguage(question)
+	}
+	cands := make([]map[int]float64, len(qws))
+	for i, qw := range qws {
+		cands[i] = ix.candidates(qw)
+	}
+	a.Emergency = ix.anyPhrase(ix.danger, cands)
+	a.Human = ix.anyPhrase(ix.human, cands)
+
+	// per entry, per query word: the best contribution of any term through it.
+	perWord := map[int][]float64{}
+	for ti := range ix.termsTouched(cands) {
+		t := ix.terms[ti]
+		used, quality := ix.matchTerm(t.words, cands)
+		if used == nil {
+			continue
+		}
+		score := t.weight * quality * t.idf * (1 + 0.3*float64(len(t.words)-1))
+		row := perWord[t.entry]
+		if row == nil {
+			row = make([]float64, len(qws))
+			perWord[t.entry] = row
+		}
+		share := score / float64(len(used))
+		for _, qi := range used {
+			row[qi] = max(row[qi], share)
+		}
+	}
+	var results []Result
+	for entry, row := range perWord {
+		var s float64
+		for _, v := range row {
+			s += v
+		}
+		results = append(results, Result{ID: ix.ids[entry], Score: s})
+	}
+	slices.SortFunc(results, func(x, y Result) int {
+		if x.Score != y.Score {
+			if x.Score > y.Score {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	for _, r := range results {
+		if r.Score < MinScore || r.Score < results[0].Score*relativeFloor || len(a.Results) == maxResults {
+			break
+		}
+		r.Score = math.Round(r.Score*10) / 10
+		a.Results = append(a.Results, r)
+	}
+	if a.Emergency {
+		a.Results = append([]Result{{ID: "emergency-numbers", Score: 100}},
+			slices.DeleteFunc(a.Results, func(r Result) bool { return r.ID == "emergency-numbers" })...)
+		if len(a.Results) > maxResults {
+			a.Results = a.Results[:maxResults]
+		}
+	}
+	return a
+}
+
+// termsTouched is the set of terms that share at least one word with the question.
+func (ix *index) termsTouched(cands []map[int]float64) map[int]bool {
+	out := map[int]bool{}
+	for _, c := range cands {
+		for w := range c {
+			for _, t := range ix.termsOf[w] {
+				out[t] = true
+			}
+		}
+	}
+	return out
+}
+
+// matchTerm checks that the words of a term occur in the question (all of
+// them, or all but one for phrases of three words or more) and returns the
+// query words used and the mean match quality.
+func (ix *index) matchTerm(tw []int, cands []map[int]float64) ([]int, float64) {
+	var used []int
+	var sum float64
+	missing := 0
+	for _, w := range tw {
+		best, at := 0.0, -1
+		for qi, c := range cands {
+			if q := c[w]; q > best {
+				best, at = q, qi
+			}
+		}
+		if at < 0 {
+			missing++
+			continue
+		}
+		used = append(used, at)
+		sum += best
+	}
+	if len(used) == 0 || missing > 0 && (len(tw) < 3 || missing > 1) {
+		return nil, 0
+	}
+	return used, sum / float64(len(tw))
+}
+
+// anyPhrase reports whether one of the phrases occurs in the question, its
+// words in order.
+func (ix *index) anyPhrase(phrases [][]int, cands []map[int]float64) bool {
+	return slices.ContainsFunc(phrases, func(p []int) bool { return inOrder(p, cands) })
+}
+
+func inOrder(p []int, cands []map[int]float64) bool {
+	qi := 0
+	for _, w := range p {
+		for qi < len(cands) && cands[qi][w] < 0.8 {
+			qi++
+		}
+		if qi == len(cands) {
+			return false
+		}
+		qi++
+	}
+	return true
+}

@@ -1,0 +1,77 @@
+package content
+
+import (
+	"fmt"
+	"slices"
+)
+
+// validate runs the checks that need the whole catalog: references between
+// entries, uniqueness across files, and the state of translations.
+func validate(cat *Catalog, entries []*Entry, report *Report) {
+	add := func(file string, line int, warning bool, format string, args ...any) {
+		*report = append(*report, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...), Warning: warning})
+	}
+	topics := map[string]*Topic{}
+	for _, t := range cat.Topics {
+		if prev, dup := topics[t.ID]; dup && t.ID != "" {
+			add(t.File, 1, false, "topic id %q is also used in %s", t.ID, prev.File)
+		}
+		topics[t.ID] = t
+	}
+	for _, e := range entries {
+		if e.ID == "" {
+			continue
+		}
+		if prev, dup := cat.Entries[e.ID]; dup {
+			add(e.File, e.Line, false, "duplicate id %q (first defined at %s:%d)", e.ID, prev.File, prev.Line)
+			continue
+		}
+		cat.Entries[e.ID] = e
+	}
+	for _, e := range entries {
+		checkEntry(cat, e, add)
+	}
+	if len(cat.Signals.Danger["nb"]) == 0 && len(cat.Entries) > 0 {
+		add("signals.yaml", 1, true, "no nb danger phrases: emergencies in free text will not be recognised")
+	}
+}
+
+func checkEntry(cat *Catalog, e *Entry, add func(string, int, bool, string, ...any)) {
+	for _, r := range e.Related {
+		if cat.Entries[r] == nil {
+			add(e.File, e.Line, false, "entry %s: related id %q does not exist", e.ID, r)
+		}
+		if r == e.ID {
+			add(e.File, e.Line, false, "entry %s lists itself as related", e.ID)
+		}
+	}
+	for _, a := range e.Actions {
+		if a.Source != "" && !slices.ContainsFunc(e.Sources, func(s Source) bool { return s.URL == a.Source }) {
+			add(e.File, a.Line, false, "entry %s: source %s of %s is not listed in sources", e.ID, a.Source, a.Key())
+		}
+	}
+	hash := e.SourceHash()
+	for _, lang := range Languages() {
+		t := e.Text[lang]
+		switch {
+		case t == nil:
+			add(e.File, e.Line, true, "entry %s has no %s translation", e.ID, lang)
+			continue
+		case lang == "nb":
+		case t.From == "":
+			add(e.File, t.Line, true, "entry %s: %s translation has no from hash (run content stamp after checking it)", e.ID, lang)
+		case t.From != hash:
+			add(e.File, t.Line, true, "entry %s: %s translation is stale: the nb text changed since it was translated", e.ID, lang)
+		}
+		for i, k := range t.Keywords {
+			if normalize(k) == "" {
+				add(e.File, t.Line, false, "entry %s: %s keyword %d is empty", e.ID, lang, i+1)
+			}
+		}
+		for key := range t.Labels {
+			if !slices.ContainsFunc(e.Actions, func(a Action) bool { return a.Key() == key }) {
+				add(e.File, t.Line, true, "entry %s: %s label for %q matches no action", e.ID, lang, key)
+			}
+		}
+	}
+}
