@@ -129,6 +129,8 @@ func (t *turn) command(name, args string) {
 		t.entry("privacy", false)
 	case "forget":
 		t.askForget()
+	case "advisor", "person":
+		t.person()
 	default:
 		t.count("command:unknown")
 		t.send(t.tr("UnknownCommand"), nil)

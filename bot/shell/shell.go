@@ -29,6 +29,7 @@ type Shell struct {
 	Outbox   Outbox
 	Chat     int64
 	LangHint string // as a Telegram app would report it
+	Start    string // deep-link payload of the first /start
 	Visual   bool   // reorder right-to-left lines for terminals without bidi support
 
 	out      io.Writer
@@ -42,7 +43,7 @@ type Shell struct {
 // cannot read, anything else is a command or a question.
 func (s *Shell) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 	s.out = out
-	if err := s.send(ctx, bot.Event{Kind: bot.EventCommand, Command: "start"}); err != nil {
+	if err := s.send(ctx, bot.Event{Kind: bot.EventCommand, Command: "start", Text: s.Start}); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(in)

@@ -1,0 +1,153 @@
+package content
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func mustLoad(tb testing.TB) *Catalog {
+	tb.Helper()
+	cat, _, err := Load(Embedded())
+	if err != nil {
+		tb.Fatalf("load embedded catalog: %v", err)
+	}
+	return cat
+}
+
+func TestSearchTable(t *testing.T) {
+	cat := mustLoad(t)
+	tests := []struct {
+		name      string
+		q, lang   string
+		wantTop   string // "" means no results expected
+		emergency bool
+	}{
+		{"NorwegianLetterWord", "oppholdstillatelsen min går ut", "", "permit-renewal", false},
+		{"Misspelled", "barnevernet undersokelse hjemme", "", "child-welfare-investigation", false},
+		{"AppealEnglish", "UDI said no to my application, can I appeal", "", "appeal-decision", false},
+		{"DangerEnglish", "my husband hits me", "", "emergency-numbers", true},
+		{"DangerNorwegian", "mannen min slår meg", "", "emergency-numbers", true},
+		{"LawyerEnglish", "free lawyer", "en", "legal-aid", false},
+		{"Gibberish", "qwzx plork vrrb", "", "", false},
+		{"Empty", "", "", "", false},
+		{"OnlyPunctuation", "?!...", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := cat.Search(tt.q, tt.lang)
+			if a.Emergency != tt.emergency {
+				t.Errorf("Search(%q).Emergency = %v, want %v", tt.q, a.Emergency, tt.emergency)
+			}
+			switch {
+			case tt.wantTop == "" && len(a.Results) > 0:
+				t.Errorf("Search(%q) = %v, want no results", tt.q, a.Results)
+			case tt.wantTop != "" && (len(a.Results) == 0 || a.Results[0].ID != tt.wantTop):
+				t.Errorf("Search(%q) = %v, want %s first", tt.q, a.Results, tt.wantTop)
+			}
+			if len(a.Results) > maxResults {
+				t.Errorf("Search(%q) gave %d results, at most %d allowed", tt.q, len(a.Results), maxResults)
+			}
+		})
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	cat := mustLoad(t)
+	tests := []struct{ q, want string }{
+		{"ትሕዝቶ ዓቢ", "ti"},
+		{"สามีตีฉัน", "th"},
+		{"мій чоловік б'є мене", "uk"},
+		{"میرا شوہر مجھے مارتا ہے", "ur"},
+		{"oppholdstillatelse går ut", "nb"},
+		{"zażalenie na decyzję", "pl"},
+		{"my residence permit expires", "en"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := cat.DetectLanguage(tt.q); got != tt.want {
+			t.Errorf("DetectLanguage(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+// question is one line of the development set.
+type question struct{ lang, want, text string }
+
+func readQuestions(tb testing.TB) []question {
+	tb.Helper()
+	files, err := filepath.Glob("testdata/questions/*.tsv")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no question files: %v", err)
+	}
+	var out []question
+	for _, f := range files {
+		lang := strings.TrimSuffix(filepath.Base(f), ".tsv")
+		fh, err := os.Open(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		for n := 1; sc.Scan(); n++ {
+			want, text, ok := strings.Cut(sc.Text(), "\t")
+			if !ok {
+				tb.Fatalf("%s:%d: want <id>TAB<question>", f, n)
+			}
+			out = append(out, question{lang, want, text})
+		}
+		fh.Close()
+	}
+	return out
+}
+
+// TestAccuracy reports top-1 and top-3 accuracy per language on the
+// development questions (written without looking at the keywords) and
+// fails when top-3 falls below 85% in any language.
+func TestAccuracy(t *testing.T) {
+	cat := mustLoad(t)
+	type tally struct{ n, top1, top3, lang int }
+	by := map[string]*tally{}
+	for _, q := range readQuestions(t) {
+		tl := by[q.lang]
+		if tl == nil {
+			tl = &tally{}
+			by[q.lang] = tl
+		}
+		a := cat.Search(q.text, "")
+		tl.n++
+		if a.Lang == q.lang {
+			tl.lang++
+		}
+		ids := make([]string, len(a.Results))
+		for i, r := range a.Results {
+			ids[i] = r.ID
+		}
+		if len(ids) > 0 && ids[0] == q.want {
+			tl.top1++
+		}
+		if i := slices.Index(ids, q.want); i >= 0 && i < 3 {
+			tl.top3++
+		} else if testing.Verbose() {
+			t.Logf("miss %s: %q → %v", q.lang, q.text, ids)
+		}
+	}
+	var report strings.Builder
+	fmt.Fprintf(&report, "\n%-4s %5s %6s %6s %6s\n", "lang", "n", "top1", "top3", "lang")
+	for _, lang := range Languages() {
+		tl := by[lang]
+		if tl == nil {
+			t.Errorf("no development questions for %s", lang)
+			continue
+		}
+		pct := func(k int) float64 { return 100 * float64(k) / float64(tl.n) }
+		fmt.Fprintf(&report, "%-4s %5d %5.0f%% %5.0f%% %5.0f%%\n", lang, tl.n, pct(tl.top1), pct(tl.top3), pct(tl.lang))
+		if pct(tl.top3) < 85 {
+			t.Errorf("%s: top-3 accuracy %.0f%% is below 85%%", lang, pct(tl.top3))
+		}
+	}
+	t.Log(report.String())
+}
