@@ -1,0 +1,130 @@
+package bot_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
+)
+
+func newEngine(tb testing.TB) (*bot.Engine, *store.Store) {
+	tb.Helper()
+	cat, _, err := content.Load(content.Embedded())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	strs, err := locales.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(tb.TempDir(), "e.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st}), st
+}
+
+// drain returns and removes everything queued.
+func drain(tb testing.TB, st *store.Store) []bot.Action {
+	tb.Helper()
+	var out []bot.Action
+	for {
+		qs, err := st.Pending(context.Background(), 100)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(qs) == 0 {
+			return out
+		}
+		for _, q := range qs {
+			out = append(out, q.Action)
+			_ = st.Done(context.Background(), q.ID)
+		}
+	}
+}
+
+func TestRedeliveredEventAnsweredOnce(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	ev := bot.Event{ID: "update-1", Chat: 3, Kind: bot.EventCommand, Command: "start"}
+	for range 3 {
+		if err := e.Handle(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(drain(t, st)); got != 1 {
+		t.Errorf("%d replies to one update delivered three times, want 1", got)
+	}
+}
+
+func TestEveryScreenOffersEmergencyInOneTap(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	cat := e.Catalog()
+	events := []bot.Event{{Kind: bot.EventCommand, Command: "menu"}, {Kind: bot.EventCommand, Command: "help"},
+		{Kind: bot.EventMedia}, {Kind: bot.EventText, Text: "qwzx plork"}}
+	for _, tp := range cat.Topics {
+		events = append(events, bot.Event{Kind: bot.EventButton, Data: "t:" + tp.ID})
+	}
+	for _, id := range cat.IDs() {
+		if id != "emergency-numbers" {
+			events = append(events, bot.Event{Kind: bot.EventButton, Data: "e:" + id})
+		}
+	}
+	_ = e.Handle(ctx, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "start"})
+	drain(t, st)
+	for _, ev := range events {
+		ev.Chat = 1
+		if err := e.Handle(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range drain(t, st) {
+			if len(a.Buttons) == 0 {
+				continue
+			}
+			found := false
+			for _, row := range a.Buttons {
+				for _, b := range row {
+					found = found || b.Data == "e:emergency-numbers"
+				}
+			}
+			if !found {
+				t.Errorf("after %+v: no emergency button under %q", ev, a.Text[:min(40, len(a.Text))])
+			}
+		}
+	}
+}
+
+// FuzzHandle sends arbitrary events: the engine must answer every one
+// without panicking, with button data Telegram accepts.
+func FuzzHandle(f *testing.F) {
+	e, st := newEngine(f)
+	f.Add(0, "hello", "start", "e:privacy")
+	f.Add(1, "", "", "l:ar")
+	f.Add(2, "topic_residence", "start", "t:../../x")
+	f.Add(3, "\xff\xfe", "forget", "forget")
+	f.Fuzz(func(t *testing.T, kind int, text, cmd, data string) {
+		ev := bot.Event{Chat: 9, Kind: bot.EventKind(uint(kind) % 4), Text: text, Command: cmd, Data: data}
+		if err := e.Handle(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range drain(t, st) {
+			if a.Text == "" {
+				t.Fatalf("empty message for %+v", ev)
+			}
+			for _, row := range a.Buttons {
+				for _, b := range row {
+					if n := len(b.Data); n == 0 || n > 64 || !utf8.ValidString(b.Label) {
+						t.Fatalf("bad button %+v", b)
+					}
+				}
+			}
+		}
+	})
+}

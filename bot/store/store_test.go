@@ -1,0 +1,124 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+func mustOpen(tb testing.TB) (*Store, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "v.db")
+	s, err := Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestCommitIsAtomicAndOrdered(t *testing.T) {
+	ctx := context.Background()
+	s, path := mustOpen(t)
+	sess := bot.Session{Chat: 7, Lang: "so", Screen: "menu", Seen: time.Unix(100, 0)}
+	acts := []bot.Action{{Chat: 7, Text: "one"}, {Chat: 7, Text: "two"}, {Chat: 8, Text: "three"}}
+	if err := s.Commit(ctx, bot.Change{EventID: "u1", Session: &sess, Actions: acts, Count: []string{"answer:x", "answer:x"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A redelivered event changes nothing.
+	if err := s.Commit(ctx, bot.Change{EventID: "u1", Actions: acts}); err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := s.Session(ctx, 7)
+	if err != nil || !found || got.Lang != "so" {
+		t.Fatalf("Session = %+v, %v, %v", got, found, err)
+	}
+	if seen, _ := s.Seen(ctx, "u1"); !seen {
+		t.Error("event u1 not remembered")
+	}
+	pending, err := s.Pending(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 3 || pending[0].Action.Text != "one" || pending[2].Action.Text != "three" {
+		t.Fatalf("outbox = %+v, want one, two, three once each", pending)
+	}
+	counts, _ := s.Counters(ctx, "answer:")
+	if counts["answer:x"] != 2 {
+		t.Errorf("counter = %d, want 2", counts["answer:x"])
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("database file mode = %v, want 0600", info.Mode().Perm())
+	}
+}
+
+func TestOutboxSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(ctx, bot.Change{Actions: []bot.Action{{Chat: 1, Text: "a"}, {Chat: 1, Text: "b"}}}); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := s.Pending(ctx, 1)
+	if err := s.Done(ctx, first[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rest, _ := s.Pending(ctx, 10)
+	if len(rest) != 1 || rest[0].Action.Text != "b" {
+		t.Fatalf("after reopen outbox = %+v, want only b", rest)
+	}
+}
+
+func TestForgetRemovesSessionAndQueue(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	sess := bot.Session{Chat: 5, Lang: "ar"}
+	other := bot.Session{Chat: 6, Lang: "en"}
+	_ = s.Commit(ctx, bot.Change{Session: &sess, Actions: []bot.Action{{Chat: 5, Text: "secret"}}})
+	_ = s.Commit(ctx, bot.Change{Session: &other, Actions: []bot.Action{{Chat: 6, Text: "keep"}}})
+	if err := s.Commit(ctx, bot.Change{Forget: 5, Actions: []bot.Action{{Chat: 5, Text: "bye"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := s.Session(ctx, 5); found {
+		t.Error("session of a forgotten chat is still there")
+	}
+	if _, found, _ := s.Session(ctx, 6); !found {
+		t.Error("another chat's session was deleted")
+	}
+	pending, _ := s.Pending(ctx, 10)
+	var texts [][]byte
+	for _, q := range pending {
+		texts = append(texts, []byte(q.Action.Text))
+	}
+	if got := bytes.Join(texts, []byte(",")); string(got) != "keep,bye" {
+		t.Errorf("outbox after forget = %s, want keep,bye", got)
+	}
+}
+
+func TestQuestionsCarryNoChat(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	q := bot.Question{Lang: "so", Text: "xyz", At: time.Unix(1, 0)}
+	if err := s.Commit(ctx, bot.Change{Question: &q}); err != nil {
+		t.Fatal(err)
+	}
+	qs, err := s.Questions(ctx)
+	if err != nil || len(qs) != 1 || qs[0].Text != "xyz" {
+		t.Fatalf("Questions = %+v, %v", qs, err)
+	}
+}
