@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
@@ -22,6 +23,7 @@ type Engine struct {
 	store   Store
 	now     func() time.Time
 	log     *slog.Logger
+	flood   *floodGuard
 }
 
 // Config is what an Engine needs.
@@ -31,11 +33,12 @@ type Config struct {
 	Store   Store
 	Now     func() time.Time // nil means time.Now
 	Log     *slog.Logger     // nil discards logs
+	Flood   ratelimit.Rate   // messages one chat may send; zero means no limit
 }
 
 // New returns an engine ready to handle events.
 func New(cfg Config) *Engine {
-	e := &Engine{strings: cfg.Strings, store: cfg.Store, now: cfg.Now, log: cfg.Log}
+	e := &Engine{strings: cfg.Strings, store: cfg.Store, now: cfg.Now, log: cfg.Log, flood: newFloodGuard(cfg.Flood)}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -78,6 +81,13 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 	if ev.At.IsZero() {
 		ev.At = e.now()
 	}
+	if ev.Kind == EventBlocked {
+		return e.commit(ctx, Change{EventID: ev.ID, Unqueue: ev.Chat})
+	}
+	flood := e.flood.check(ev.Chat, ev.At)
+	if flood == floodDrop {
+		return e.commit(ctx, Change{EventID: ev.ID, Count: []string{"flood:dropped"}})
+	}
 	s, found, err := e.store.Session(ctx, ev.Chat)
 	if err != nil {
 		return fmt.Errorf("handle: %w", err)
@@ -88,11 +98,20 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 		t.s.Lang, _ = e.strings.Match(ev.LangHint)
 	}
 	t.s.Seen = ev.At
-	t.dispatch()
+	if flood == floodWarn {
+		t.count("flood:warned")
+		t.send(t.tr("SlowDown"), nil)
+	} else {
+		t.dispatch()
+	}
 	if t.change.Forget == 0 {
 		t.change.Session = &t.s
 	}
-	if err := e.store.Commit(ctx, t.change); err != nil {
+	return e.commit(ctx, t.change)
+}
+
+func (e *Engine) commit(ctx context.Context, c Change) error {
+	if err := e.store.Commit(ctx, c); err != nil {
 		return fmt.Errorf("handle: %w", err)
 	}
 	return nil

@@ -38,6 +38,7 @@ func (t *turn) question(text string) {
 		}
 		t.s.Screen = "entry:" + emergencyID
 		t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), t.withChoices(ans.Results[1:], t.answerButtons(e)))
+		t.addPhones(e)
 	case ans.Human:
 		t.person()
 	case len(ans.Results) == 0:

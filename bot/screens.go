@@ -99,6 +99,17 @@ func (t *turn) entry(id string, edit bool) {
 	t.s.Screen = "entry:" + id
 	t.count("answer:" + id)
 	t.reply(t.answerText(e), t.answerButtons(e), edit)
+	t.addPhones(e)
+}
+
+// addPhones marks the entry's numbers as tappable in the last queued message.
+func (t *turn) addPhones(e *content.Entry) {
+	a := &t.change.Actions[len(t.change.Actions)-1]
+	for _, act := range e.Actions {
+		if act.Phone != "" {
+			a.Phones = append(a.Phones, act.Phone)
+		}
+	}
 }
 
 func (t *turn) answerText(e *content.Entry) string {

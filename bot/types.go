@@ -17,6 +17,8 @@ const (
 	EventCommand
 	// EventMedia is something the bot cannot read: photo, voice, sticker, file.
 	EventMedia
+	// EventBlocked means she blocked the bot: nothing queued can reach her.
+	EventBlocked
 )
 
 // Event is one thing a user did, in the engine's terms.
@@ -43,8 +45,9 @@ type Action struct {
 	Chat    int64
 	Text    string
 	Buttons [][]Button
-	Edit    int    // message to replace; 0 sends a new message
-	Lang    string // language of Text, for the channel's own formatting
+	Edit    int      // message to replace; 0 sends a new message
+	Lang    string   // language of Text, for the channel's own formatting
+	Phones  []string // numbers in Text the channel should make tappable
 }
 
 // Session is what the engine remembers about one chat between events.
@@ -71,6 +74,7 @@ type Change struct {
 	EventID  string   // remembered so the event is handled at most once
 	Session  *Session // new state; nil when the event changed nothing
 	Forget   int64    // erase every trace of this chat first (0: none)
+	Unqueue  int64    // drop the messages queued for this chat (0: none)
 	Actions  []Action // queued for delivery
 	Question *Question
 	Count    []string // statistics counters to add one to, e.g. "answer:permit-renewal"

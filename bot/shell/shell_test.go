@@ -140,4 +140,3 @@ func firstDiff(want, got string) string {
 	}
 	return ""
 }
-

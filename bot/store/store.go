@@ -110,6 +110,11 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 				return err
 			}
 		}
+		if c.Unqueue != 0 {
+			if err := unqueue(tx, c.Unqueue); err != nil {
+				return err
+			}
+		}
 		if c.Session != nil {
 			v, err := json.Marshal(c.Session)
 			if err != nil {
@@ -149,6 +154,11 @@ func forgetChat(tx *bolt.Tx, chat int64) error {
 	if err := tx.Bucket(bucketSessions).Delete(chatKey(chat)); err != nil {
 		return err
 	}
+	return unqueue(tx, chat)
+}
+
+// unqueue deletes every queued message of a chat.
+func unqueue(tx *bolt.Tx, chat int64) error {
 	out := tx.Bucket(bucketOutbox)
 	var doomed [][]byte
 	err := out.ForEach(func(k, v []byte) error {

@@ -1,0 +1,66 @@
+package bot
+
+import (
+	"sync"
+	"time"
+
+	"github.com/veiviser/veiviser/bot/ratelimit"
+)
+
+type floodVerdict int
+
+const (
+	floodOK   floodVerdict = iota
+	floodWarn              // over the limit: say "slow down" once
+	floodDrop              // still over the limit: ignore quietly
+)
+
+// floodGuard keeps one chat's burst of messages from costing everyone
+// else's replies: past the limit she gets one polite "slow down", then
+// her messages are ignored until the bucket refills. It lives in memory:
+// after a restart everyone starts with a full bucket, which is harmless.
+type floodGuard struct {
+	rate ratelimit.Rate
+	mu   sync.Mutex
+	by   map[int64]*floodState
+}
+
+type floodState struct {
+	bucket ratelimit.Bucket
+	warned bool
+	last   time.Time
+}
+
+func newFloodGuard(r ratelimit.Rate) *floodGuard {
+	return &floodGuard{rate: r, by: map[int64]*floodState{}}
+}
+
+func (g *floodGuard) check(chat int64, now time.Time) floodVerdict {
+	if g.rate.N == 0 {
+		return floodOK
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.by) > 10000 {
+		for c, st := range g.by {
+			if now.Sub(st.last) > g.rate.Per {
+				delete(g.by, c)
+			}
+		}
+	}
+	st := g.by[chat]
+	if st == nil {
+		st = &floodState{}
+		g.by[chat] = st
+	}
+	st.last = now
+	if st.bucket.Allow(now, g.rate) {
+		st.warned = false
+		return floodOK
+	}
+	if st.warned {
+		return floodDrop
+	}
+	st.warned = true
+	return floodWarn
+}

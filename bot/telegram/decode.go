@@ -1,0 +1,122 @@
+package telegram
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+// Decoded is an update in the engine's terms, with what the adapter must
+// do itself on Telegram's side.
+type Decoded struct {
+	Event       bot.Event
+	Handle      bool   // false: nothing for the engine (a group, a service update)
+	CallbackID  string // answer this callback query so the button stops spinning
+	LeaveChat   int64  // a group or channel the bot was added to: leave it
+	BlockedChat int64  // she blocked the bot: stop sending to her
+	Kind        string // update kind for metrics
+}
+
+// DecodeUpdate parses one update as Telegram sends it (JSON).
+func DecodeUpdate(data []byte) (Decoded, error) {
+	var u models.Update
+	if err := json.Unmarshal(data, &u); err != nil {
+		return Decoded{}, fmt.Errorf("decode update: %w", err)
+	}
+	return Decode(&u), nil
+}
+
+// Decode turns an update into an engine event. Only private chats reach the
+// engine: the women talk to the bot one to one, and a group the bot was
+// added to is left.
+func Decode(u *models.Update) Decoded {
+	d := Decoded{Event: bot.Event{ID: "tg:" + strconv.FormatInt(u.ID, 10)}, Kind: "other"}
+	switch {
+	case u.Message != nil:
+		d.Kind = "message"
+		d.message(u.Message)
+	case u.EditedMessage != nil:
+		// A corrected question deserves a fresh answer.
+		d.Kind = "edited_message"
+		d.message(u.EditedMessage)
+	case u.CallbackQuery != nil:
+		d.Kind = "callback_query"
+		d.callback(u.CallbackQuery)
+	case u.MyChatMember != nil:
+		d.Kind = "my_chat_member"
+		m := u.MyChatMember
+		switch {
+		case m.Chat.Type == models.ChatTypePrivate && m.NewChatMember.Type == models.ChatMemberTypeBanned:
+			d.BlockedChat = m.Chat.ID
+		case m.Chat.Type != models.ChatTypePrivate && (m.NewChatMember.Type == models.ChatMemberTypeMember || m.NewChatMember.Type == models.ChatMemberTypeAdministrator):
+			d.LeaveChat = m.Chat.ID
+		}
+	}
+	return d
+}
+
+func (d *Decoded) message(m *models.Message) {
+	if m.Chat.Type != models.ChatTypePrivate || m.From == nil || m.From.IsBot {
+		if m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup {
+			d.LeaveChat = m.Chat.ID
+		}
+		return
+	}
+	d.Handle = true
+	ev := &d.Event
+	ev.Chat = m.Chat.ID
+	ev.LangHint = m.From.LanguageCode
+	ev.At = time.Unix(int64(m.Date), 0)
+	switch {
+	case m.Text != "" && strings.HasPrefix(m.Text, "/"):
+		ev.Kind = bot.EventCommand
+		ev.Command, ev.Text = parseCommand(m.Text)
+	case m.Text != "":
+		ev.Kind = bot.EventText
+		ev.Text = m.Text
+	case m.Caption != "" && (m.Photo != nil || m.Document != nil):
+		// A photo of a letter with a typed question: answer the question.
+		ev.Kind = bot.EventText
+		ev.Text = m.Caption
+	default:
+		ev.Kind = bot.EventMedia
+	}
+}
+
+func (d *Decoded) callback(q *models.CallbackQuery) {
+	d.CallbackID = q.ID
+	msg := q.Message.Message
+	var chat int64
+	var msgID int
+	switch {
+	case msg != nil:
+		chat, msgID = msg.Chat.ID, msg.ID
+		if msg.Chat.Type != models.ChatTypePrivate {
+			return
+		}
+	case q.Message.InaccessibleMessage != nil:
+		chat = q.Message.InaccessibleMessage.Chat.ID
+	default:
+		return
+	}
+	d.Handle = true
+	d.Event.Chat = chat
+	d.Event.Kind = bot.EventButton
+	d.Event.Data = q.Data
+	d.Event.MessageID = msgID
+	d.Event.LangHint = q.From.LanguageCode
+}
+
+// parseCommand splits "/start@VeiviserBot topic_residence" into "start" and
+// "topic_residence".
+func parseCommand(text string) (name, args string) {
+	head, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head), strings.TrimSpace(args)
+}

@@ -1,0 +1,54 @@
+package telegram
+
+import (
+	"fmt"
+	"github.com/veiviser/veiviser/bot/ratelimit"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Rate is N messages per period.
+type Rate = ratelimit.Rate
+
+// Limits are the outgoing message rates Telegram allows a bot.
+type Limits struct {
+	Global Rate // all chats together
+	Chat   Rate // one private chat
+	Group  Rate // one group
+}
+
+// DefaultLimits are Telegram's documented limits: about 30 messages a
+// second overall, one a second per chat, twenty a minute per group.
+const DefaultLimits = "global=30/s,chat=1/s,group=20/m"
+
+// ParseLimits reads limits written like DefaultLimits; names left out keep
+// their default.
+func ParseLimits(s string) (Limits, error) {
+	l := Limits{Global: Rate{30, time.Second}, Chat: Rate{1, time.Second}, Group: Rate{20, time.Minute}}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, spec, ok := strings.Cut(part, "=")
+		n, unit, ok2 := strings.Cut(spec, "/")
+		count, err := strconv.Atoi(n)
+		per := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]
+		if !ok || !ok2 || err != nil || count <= 0 || per == 0 {
+			return Limits{}, fmt.Errorf("send limits: %q is not like chat=1/s", part)
+		}
+		r := Rate{count, per}
+		switch name {
+		case "global":
+			l.Global = r
+		case "chat":
+			l.Chat = r
+		case "group":
+			l.Group = r
+		default:
+			return Limits{}, fmt.Errorf("send limits: unknown limit %q (global, chat or group)", name)
+		}
+	}
+	return l, nil
+}

@@ -1,0 +1,261 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/ratelimit"
+)
+
+// API is the part of the Bot API the sender needs; *tg.Bot implements it.
+type API interface {
+	SendMessage(ctx context.Context, p *tg.SendMessageParams) (*models.Message, error)
+	EditMessageText(ctx context.Context, p *tg.EditMessageTextParams) (*models.Message, error)
+}
+
+// Outbox is the durable queue the engine writes to.
+type Outbox interface {
+	Pending(ctx context.Context, limit int) ([]bot.Queued, error)
+	Done(ctx context.Context, id uint64) error
+}
+
+// Sender delivers the outbox: oldest first, one chat's messages in order,
+// within Telegram's limits. A message leaves the outbox only after Telegram
+// accepted it or refused it for good, so a crash or an outage delays
+// messages but never loses one.
+type Sender struct {
+	api     API
+	outbox  Outbox
+	limits  Limits
+	log     *slog.Logger
+	metrics *Metrics
+
+	global      ratelimit.Bucket
+	chats       map[int64]*ratelimit.Bucket
+	pausedUntil map[int64]time.Time // per chat: after 429 or errors
+	attempts    map[int64]int       // failed attempts in a row, per chat
+	globalPause time.Time
+	lastSuccess time.Time
+	wake        chan struct{}
+}
+
+// NewSender returns a sender; call Run to start it.
+func NewSender(api API, outbox Outbox, limits Limits, log *slog.Logger, m *Metrics) *Sender {
+	return &Sender{api: api, outbox: outbox, limits: limits, log: log, metrics: m,
+		chats: map[int64]*ratelimit.Bucket{}, pausedUntil: map[int64]time.Time{}, attempts: map[int64]int{},
+		wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the sender there is something new in the outbox.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// idle is how long the sender sleeps with nothing to do; the engine wakes
+// it sooner after every commit.
+const idle = time.Second
+
+// Run delivers until ctx is done. What is still queued stays in the outbox
+// for the next start.
+func (s *Sender) Run(ctx context.Context) {
+	for {
+		wait := s.Step(ctx, time.Now())
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// batch is how many queued messages one step looks at.
+const batch = 512
+
+// Step sends everything the limits allow at time now and returns how long
+// to wait before the next step could send more. Tests drive it with a fake clock.
+func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
+	items, err := s.outbox.Pending(ctx, batch)
+	if err != nil {
+		s.log.Error("read outbox", "err", err)
+		return idle
+	}
+	s.metrics.setDepth(len(items))
+	next := idle
+	if len(items) == 0 {
+		return next
+	}
+	blocked := map[int64]bool{}
+	for _, q := range items {
+		if ctx.Err() != nil {
+			return 0
+		}
+		chat := q.Action.Chat
+		if blocked[chat] {
+			continue
+		}
+		if now.Before(s.globalPause) {
+			return s.globalPause.Sub(now)
+		}
+		if until := s.pausedUntil[chat]; now.Before(until) {
+			blocked[chat] = true
+			next = min(next, until.Sub(now))
+			continue
+		}
+		parts := splitText(q.Action.Text)
+		rate := s.limits.Chat
+		if chat < 0 {
+			rate = s.limits.Group
+		}
+		b := s.chats[chat]
+		if b == nil {
+			b = &ratelimit.Bucket{}
+			s.chats[chat] = b
+		}
+		if w := b.Wait(now, rate, len(parts)); w > 0 {
+			blocked[chat] = true
+			next = min(next, w)
+			continue
+		}
+		if w := s.global.Wait(now, s.limits.Global, len(parts)); w > 0 {
+			return min(next, w)
+		}
+		b.Take(now, rate, len(parts))
+		s.global.Take(now, s.limits.Global, len(parts))
+		if !s.deliver(ctx, q, parts, now) {
+			blocked[chat] = true
+			next = min(next, max(0, s.pausedUntil[chat].Sub(now), s.globalPause.Sub(now)))
+		}
+	}
+	// Anything not blocked was sent; look again at once for what came behind it.
+	if len(items) == batch {
+		return 0
+	}
+	return next
+}
+
+// deliver sends one action and settles it; false means it stays queued.
+func (s *Sender) deliver(ctx context.Context, q bot.Queued, parts []string, now time.Time) bool {
+	a := q.Action
+	err := s.send(ctx, a, parts)
+	chat := a.Chat
+	switch {
+	case err == nil:
+		s.attempts[chat] = 0
+		s.lastSuccess = now
+		s.metrics.sent.Inc()
+		s.settle(ctx, q.ID)
+		return true
+	case tg.IsTooManyRequestsError(err):
+		var tmr *tg.TooManyRequestsError
+		errors.As(err, &tmr)
+		wait := time.Duration(max(1, tmr.RetryAfter)) * time.Second
+		s.pausedUntil[chat] = now.Add(wait)
+		s.globalPause = now.Add(wait)
+		s.metrics.throttled.Inc()
+		s.log.Warn("telegram asks to slow down", "retry_after_s", tmr.RetryAfter)
+		return false
+	case permanent(err):
+		s.metrics.errors.WithLabelValues(errorCode(err)).Inc()
+		s.metrics.dropped.Inc()
+		s.log.Warn("message dropped", "code", errorCode(err))
+		s.settle(ctx, q.ID)
+		return true
+	default:
+		s.attempts[chat]++
+		backoff := min(30*time.Second, 500*time.Millisecond<<min(s.attempts[chat]-1, 6))
+		s.pausedUntil[chat] = now.Add(backoff)
+		s.metrics.errors.WithLabelValues(errorCode(err)).Inc()
+		s.log.Warn("send failed, will retry", "code", errorCode(err), "backoff", backoff)
+		return false
+	}
+}
+
+func (s *Sender) settle(ctx context.Context, id uint64) {
+	if err := s.outbox.Done(ctx, id); err != nil {
+		s.log.Error("outbox done", "err", err)
+	}
+}
+
+// send makes the Bot API calls for one action. An edit that Telegram cannot
+// apply (message too old or gone) is sent as a new message instead.
+func (s *Sender) send(ctx context.Context, a bot.Action, parts []string) error {
+	if a.Edit != 0 && len(parts) == 1 {
+		_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: a.Chat, MessageID: a.Edit, Text: parts[0],
+			Entities: phoneEntities(parts[0], a.Phones), ReplyMarkup: keyboard(a.Buttons), LinkPreviewOptions: noPreview()})
+		switch {
+		case err == nil || isBadRequest(err, "message is not modified"):
+			return nil
+		case !isBadRequest(err, ""):
+			return err
+		}
+	}
+	for i, p := range parts {
+		params := &tg.SendMessageParams{ChatID: a.Chat, Text: p, Entities: phoneEntities(p, a.Phones), LinkPreviewOptions: noPreview()}
+		if i == len(parts)-1 {
+			params.ReplyMarkup = keyboard(a.Buttons)
+		}
+		if _, err := s.api.SendMessage(ctx, params); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noPreview keeps link previews out: a preview card of a violence helpline
+// is the kind of thing that catches the eye on a shared phone.
+func noPreview() *models.LinkPreviewOptions {
+	disabled := true
+	return &models.LinkPreviewOptions{IsDisabled: &disabled}
+}
+
+// permanent reports errors that retrying cannot fix: she blocked the bot,
+// the chat is gone, or Telegram refuses the message itself.
+func permanent(err error) bool {
+	return errors.Is(err, tg.ErrorForbidden) || errors.Is(err, tg.ErrorBadRequest) || errors.Is(err, tg.ErrorNotFound)
+}
+
+func isBadRequest(err error, text string) bool {
+	return errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), text)
+}
+
+// errorCode is a short, low-cardinality label for metrics and logs: never
+// the error text, which can carry chat IDs.
+func errorCode(err error) string {
+	switch {
+	case tg.IsTooManyRequestsError(err):
+		return "429"
+	case errors.Is(err, tg.ErrorForbidden):
+		return "403"
+	case errors.Is(err, tg.ErrorBadRequest):
+		return "400"
+	case errors.Is(err, tg.ErrorNotFound):
+		return "404"
+	case errors.Is(err, tg.ErrorUnauthorized):
+		return "401"
+	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Timeout"):
+		return "timeout"
+	case strings.Contains(err.Error(), "error response from telegram"):
+		return "5xx"
+	}
+	return "network"
+}
+
+// Healthy reports whether the sender is not stuck: it sent something
+// recently, or has nothing to send.
+func (s *Sender) Healthy(now time.Time, depth int) bool {
+	return depth == 0 || now.Sub(s.lastSuccess) < 5*time.Minute
+}
