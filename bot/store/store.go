@@ -57,6 +57,16 @@ func Open(path string) (*Store, error) {
 	return &Store{db: db}, nil
 }
 
+// Ping checks that the database answers.
+func (s *Store) Ping() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketSessions) == nil {
+			return errors.New("store: sessions bucket missing")
+		}
+		return nil
+	})
+}
+
 // Close closes the database file.
 func (s *Store) Close() error { return s.db.Close() }
 

@@ -25,7 +25,7 @@ const DefaultLimits = "global=30/s,chat=1/s,group=20/m"
 // ParseLimits reads limits written like DefaultLimits; names left out keep
 // their default.
 func ParseLimits(s string) (Limits, error) {
-	l := Limits{Global: Rate{30, time.Second}, Chat: Rate{1, time.Second}, Group: Rate{20, time.Minute}}
+	l := Limits{Global: Rate{N: 30, Per: time.Second}, Chat: Rate{N: 1, Per: time.Second}, Group: Rate{N: 20, Per: time.Minute}}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -38,7 +38,7 @@ func ParseLimits(s string) (Limits, error) {
 		if !ok || !ok2 || err != nil || count <= 0 || per == 0 {
 			return Limits{}, fmt.Errorf("send limits: %q is not like chat=1/s", part)
 		}
-		r := Rate{count, per}
+		r := Rate{N: count, Per: per}
 		switch name {
 		case "global":
 			l.Global = r

@@ -3,9 +3,153 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/ratelimit"
+	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/bot/telegram"
+	"github.com/veiviser/veiviser/locales"
 )
 
+// serveConfig is everything `serve` is configured with.
+type serveConfig struct {
+	Telegram    telegram.Config
+	DB          string
+	ContentDir  string
+	AdvisorChat int64
+	Staff       []int64
+	Retention   time.Duration
+	LogLevel    slog.Level
+}
+
+// parseServeConfig reads the environment, then flags of the same name
+// (lower case, e.g. --telegram-api-url) that win over it. It touches no
+// process state, so tests can call it with any env.
+func parseServeConfig(args, env []string) (serveConfig, error) {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	names := []string{"TELEGRAM_TOKEN", "TELEGRAM_TOKEN_FILE", "TELEGRAM_API_URL", "VEIVISER_DB", "VEIVISER_CONTENT_DIR",
+		"VEIVISER_ADVISOR_CHAT", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
+		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "LOG_LEVEL"}
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	flags := map[string]*string{}
+	for _, n := range names {
+		flags[n] = fl.String(strings.ReplaceAll(strings.ToLower(n), "_", "-"), "", n)
+	}
+	if err := fl.Parse(args); err != nil {
+		return serveConfig{}, fmt.Errorf("serve: %w", err)
+	}
+	get := func(name, def string) string {
+		if v := *flags[name]; v != "" {
+			return v
+		}
+		if v := vars[name]; v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := serveConfig{DB: get("VEIVISER_DB", "veiviser.db"), ContentDir: get("VEIVISER_CONTENT_DIR", "")}
+	tc := &cfg.Telegram
+	tc.Token = get("TELEGRAM_TOKEN", "")
+	if file := get("TELEGRAM_TOKEN_FILE", ""); file != "" && tc.Token == "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return cfg, fmt.Errorf("TELEGRAM_TOKEN_FILE: %w", err)
+		}
+		tc.Token = strings.TrimSpace(string(b))
+	}
+	if tc.Token == "" {
+		return cfg, errors.New("TELEGRAM_TOKEN is required (from @BotFather), or TELEGRAM_TOKEN_FILE")
+	}
+	if !strings.Contains(tc.Token, ":") {
+		return cfg, errors.New("TELEGRAM_TOKEN does not look like a bot token (123456:ABC…)")
+	}
+	tc.APIURL = get("TELEGRAM_API_URL", "")
+	tc.WebhookURL = get("VEIVISER_WEBHOOK_URL", "")
+	tc.WebhookSecret = get("VEIVISER_WEBHOOK_SECRET", "")
+	tc.Listen = get("VEIVISER_LISTEN", "127.0.0.1:8443")
+	tc.HTTPAddr = get("VEIVISER_HTTP", "127.0.0.1:9090")
+	if tc.WebhookURL != "" && !strings.HasPrefix(tc.WebhookURL, "https://") {
+		return cfg, errors.New("VEIVISER_WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)")
+	}
+	if tc.WebhookURL != "" && len(tc.WebhookSecret) < 16 {
+		return cfg, errors.New("VEIVISER_WEBHOOK_SECRET must be set (16+ characters of A-Z, a-z, 0-9, _ and -) in webhook mode")
+	}
+	limits, err := telegram.ParseLimits(get("VEIVISER_SEND_LIMITS", telegram.DefaultLimits))
+	if err != nil {
+		return cfg, fmt.Errorf("VEIVISER_SEND_LIMITS: %w", err)
+	}
+	tc.Limits = limits
+	if s := get("VEIVISER_ADVISOR_CHAT", ""); s != "" {
+		if cfg.AdvisorChat, err = strconv.ParseInt(s, 10, 64); err != nil || cfg.AdvisorChat >= 0 {
+			return cfg, fmt.Errorf("VEIVISER_ADVISOR_CHAT %q must be a group chat ID (negative, like -1001234567890)", s)
+		}
+	}
+	for _, s := range strings.Split(get("VEIVISER_STAFF", ""), ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return cfg, fmt.Errorf("VEIVISER_STAFF: %q is not a Telegram user ID", s)
+		}
+		cfg.Staff = append(cfg.Staff, id)
+	}
+	if cfg.Retention, err = time.ParseDuration(get("VEIVISER_RETENTION", "720h")); err != nil || cfg.Retention <= 0 {
+		return cfg, fmt.Errorf("VEIVISER_RETENTION %q must be a duration like 720h", get("VEIVISER_RETENTION", ""))
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
+		return cfg, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	return cfg, nil
+}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error {
-	return errors.New("serve: the Telegram adapter is not built yet")
+	cfg, err := parseServeConfig(args, env)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	cat, report, err := loadCatalog(cfg.ContentDir)
+	if err != nil {
+		return err
+	}
+	log.Info("content loaded", "version", cat.Version, "entries", len(cat.Entries), "warnings", len(report.Warnings()))
+	strs, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if cfg.AdvisorChat == 0 {
+		log.Info("escalation to advisors is off: VEIVISER_ADVISOR_CHAT is not set")
+	}
+	// One chat may send a burst of ten messages, then one a second, before
+	// the bot asks her to slow down.
+	flood := ratelimit.Rate{N: 10, Per: 10 * time.Second}
+	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
+	svc, err := telegram.New(ctx, cfg.Telegram, engine, st, strs, locales.Languages(), log)
+	if err != nil {
+		return err
+	}
+	log.Info("veiviser started", "version", version, "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
+	err = svc.Run(ctx)
+	log.Info("veiviser stopped")
+	return err
 }

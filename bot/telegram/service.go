@@ -1,0 +1,224 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+// Config is how the service reaches Telegram and offers its own endpoints.
+type Config struct {
+	Token         string
+	APIURL        string // Bot API server; tests point it at a local fake
+	WebhookURL    string // empty: long polling
+	WebhookSecret string
+	Listen        string // address of the webhook endpoint
+	HTTPAddr      string // address of /healthz and /metrics
+	Limits        Limits
+	PollTimeout   time.Duration
+}
+
+// Handler is the engine as the adapter sees it.
+type Handler interface {
+	Handle(ctx context.Context, ev bot.Event) error
+}
+
+// Store is the state the adapter needs besides the engine: the outbox to
+// drain and a way to tell that the database answers.
+type Store interface {
+	Outbox
+	Ping() error
+}
+
+// Translator gives interface strings in a language.
+type Translator interface {
+	T(lang, id string, data map[string]any) string
+}
+
+// Service is the running Telegram bot.
+type Service struct {
+	cfg      Config
+	api      *tg.Bot
+	engine   Handler
+	store    Store
+	strings  Translator
+	langs    []string
+	sender   *Sender
+	metrics  *Metrics
+	log      *slog.Logger
+	client   *http.Client
+	locks    [64]sync.Mutex // events of one chat are handled in order
+}
+
+// New connects to the Bot API (checking the token with getMe).
+func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Translator, langs []string, log *slog.Logger) (*Service, error) {
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = 50 * time.Second
+	}
+	client := &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
+	opts := []tg.Option{
+		tg.WithHTTPClient(cfg.PollTimeout, client),
+		tg.WithErrorsHandler(func(err error) { log.Warn("telegram library", "code", errorCode(err)) }),
+		tg.WithCheckInitTimeout(10 * time.Second),
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, tg.WithServerURL(cfg.APIURL))
+	}
+	api, err := tg.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: connect: %w", err)
+	}
+	m := NewMetrics()
+	s := &Service{cfg: cfg, api: api, engine: engine, store: store, strings: strs, langs: langs, metrics: m, log: log, client: client}
+	s.sender = NewSender(api, store, cfg.Limits, log, m)
+	return s, nil
+}
+
+// Run serves until ctx is done, then stops taking updates, lets the
+// update being handled finish and returns; queued messages stay in the
+// outbox for the next start.
+func (s *Service) Run(ctx context.Context) error {
+	s.setProfile(ctx)
+	ops, err := s.serveOps()
+	if err != nil {
+		return err
+	}
+	defer ops.Close()
+
+	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
+	senderDone := make(chan struct{})
+	go func() { s.sender.Run(senderCtx); close(senderDone) }()
+	defer func() {
+		// Give the sender a moment to deliver the last replies.
+		deadline := time.Now().Add(3 * time.Second)
+		for time.Now().Before(deadline) {
+			if items, err := s.store.Pending(context.Background(), 1); err != nil || len(items) == 0 {
+				break
+			}
+			s.sender.Wake()
+			time.Sleep(50 * time.Millisecond)
+		}
+		stopSender()
+		<-senderDone
+	}()
+
+	if s.cfg.WebhookURL != "" {
+		return s.runWebhook(ctx)
+	}
+	return s.runPolling(ctx)
+}
+
+// process handles one decoded update: the Telegram-side chores first, then
+// the engine, one chat at a time. An error means the update must be
+// delivered again (the engine remembers what it already handled).
+func (s *Service) process(ctx context.Context, d Decoded) error {
+	s.metrics.updates.WithLabelValues(d.Kind).Inc()
+	if d.CallbackID != "" {
+		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if _, err := s.api.AnswerCallbackQuery(cctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: d.CallbackID}); err != nil {
+			s.log.Debug("answer callback", "code", errorCode(err))
+		}
+		cancel()
+	}
+	if d.LeaveChat != 0 {
+		if _, err := s.api.LeaveChat(ctx, &tg.LeaveChatParams{ChatID: d.LeaveChat}); err != nil {
+			s.log.Warn("leave group", "code", errorCode(err))
+		}
+	}
+	ev := d.Event
+	switch {
+	case d.BlockedChat != 0:
+		ev.Chat, ev.Kind = d.BlockedChat, bot.EventBlocked
+	case !d.Handle:
+		return nil
+	}
+	lock := &s.locks[uint64(ev.Chat)%uint64(len(s.locks))]
+	lock.Lock()
+	start := time.Now()
+	err := s.engine.Handle(ctx, ev)
+	s.metrics.latency.Observe(time.Since(start).Seconds())
+	lock.Unlock()
+	if err != nil {
+		s.log.Error("handle update", "kind", d.Kind, "err", err)
+		return err
+	}
+	s.sender.Wake()
+	return nil
+}
+
+// commandMenu is the command list shown in the app, with the message ID of
+// each description.
+var commandMenu = []struct{ command, descID string }{
+	{"menu", "CmdMenu"}, {"language", "CmdLanguage"}, {"advisor", "CmdAdvisor"},
+	{"privacy", "CmdPrivacy"}, {"forget", "CmdForget"}, {"help", "CmdHelp"},
+}
+
+// setProfile publishes the command menu and descriptions per language, so
+// the app shows them in her language. Failures are logged, not fatal: the
+// bot works without them.
+func (s *Service) setProfile(ctx context.Context) {
+	for _, lang := range s.langs {
+		var cmds []models.BotCommand
+		for _, c := range commandMenu {
+			cmds = append(cmds, models.BotCommand{Command: c.command, Description: s.strings.T(lang, c.descID, nil)})
+		}
+		code := lang
+		if lang == "en" {
+			code = "" // the default for every language without its own
+		}
+		if _, err := s.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code}); err != nil {
+			s.log.Warn("set commands", "lang", lang, "code", errorCode(err))
+		}
+		desc := &tg.SetMyDescriptionParams{Description: s.strings.T(lang, "BotDescription", nil), LanguageCode: code}
+		if _, err := s.api.SetMyDescription(ctx, desc); err != nil {
+			s.log.Warn("set description", "lang", lang, "code", errorCode(err))
+		}
+		short := &tg.SetMyShortDescriptionParams{ShortDescription: s.strings.T(lang, "BotShortDescription", nil), LanguageCode: code}
+		if _, err := s.api.SetMyShortDescription(ctx, short); err != nil {
+			s.log.Warn("set short description", "lang", lang, "code", errorCode(err))
+		}
+	}
+}
+
+// serveOps starts /healthz and /metrics.
+func (s *Service) serveOps() (*http.Server, error) {
+	if s.cfg.HTTPAddr == "" {
+		return &http.Server{}, nil
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if err := s.store.Ping(); err != nil {
+			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
+			return
+		}
+		items, _ := s.store.Pending(context.Background(), 1)
+		if !s.sender.Healthy(time.Now(), len(items)) {
+			http.Error(w, "sender stuck", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
+	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: listen %s: %w", s.cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("ops server", "err", err)
+		}
+	}()
+	return srv, nil
+}

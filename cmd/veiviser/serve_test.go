@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
+)
+
+// syncBuffer collects the service's logs from its goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startServe runs the real `serve` command against the fake Bot API until
+// the test ends, and returns its log output.
+func startServe(t *testing.T, fake *telegramtest.Server, db string, extra ...string) *syncBuffer {
+	t.Helper()
+	if db == "" {
+		db = filepath.Join(t.TempDir(), "serve.db")
+	}
+	env := append([]string{
+		"TELEGRAM_TOKEN=123456:TEST-token-never-logged",
+		"TELEGRAM_API_URL=" + fake.APIURL(),
+		"VEIVISER_DB=" + db,
+		"VEIVISER_HTTP=127.0.0.1:0",
+		"VEIVISER_SEND_LIMITS=global=1000/s,chat=1000/s,group=1000/s",
+	}, extra...)
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), logs, logs, env) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited with %d:\n%s", code, logs)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop within 15s of cancel")
+		}
+	})
+	return logs
+}
+
+// sentTo returns the texts delivered to a chat, in order.
+func sentTo(fake *telegramtest.Server, chat int64) []telegramtest.Call {
+	var out []telegramtest.Call
+	for _, c := range fake.Delivered() {
+		if c.Int("chat_id") == chat {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func waitSent(t *testing.T, fake *telegramtest.Server, chat int64, n int) []telegramtest.Call {
+	t.Helper()
+	if !fake.WaitFor(10*time.Second, func() bool { return len(sentTo(fake, chat)) >= n }) {
+		t.Fatalf("chat %d: %d messages delivered, want %d", chat, len(sentTo(fake, chat)), n)
+	}
+	return sentTo(fake, chat)
+}
+
+// buttons decodes the inline keyboard of a sent message.
+func buttons(t *testing.T, c telegramtest.Call) [][]map[string]any {
+	t.Helper()
+	var kb struct {
+		InlineKeyboard [][]map[string]any `json:"inline_keyboard"`
+	}
+	if raw := c.Params["reply_markup"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &kb); err != nil {
+			t.Fatalf("reply_markup %q: %v", raw, err)
+		}
+	}
+	return kb.InlineKeyboard
+}
+
+func TestServeArabicConversation(t *testing.T) {
+	fake := telegramtest.NewServer()
+	defer fake.Close()
+	logs := startServe(t, fake, "")
+	const chat = 5001
+
+	fake.AddUpdate(telegramtest.Message(chat, "ar", "/start"))
+	greeting := waitSent(t, fake, chat, 1)[0]
+	if !strings.Contains(greeting.Params["text"], "Veiviser") {
+		t.Errorf("greeting = %q", greeting.Params["text"])
+	}
+	kb := buttons(t, greeting)
+	if len(kb) == 0 {
+		t.Fatal("no language menu under the greeting")
+	}
+	if strings.Contains(greeting.Params["reply_markup"], "copy_text") {
+		t.Errorf("buttons carry copy_text, which Telegram rejects: %s", greeting.Params["reply_markup"])
+	}
+
+	// She picks Arabic from the menu.
+	fake.AddUpdate(telegramtest.Callback(chat, 10001, "l:ar"))
+	menu := waitSent(t, fake, chat, 3)
+	if !fake.WaitFor(5*time.Second, func() bool { return len(fake.Calls("answerCallbackQuery")) == 1 }) {
+		t.Error("the button press was not answered (answerCallbackQuery)")
+	}
+	if !strings.Contains(menu[1].Params["text"], "العربية") {
+		t.Errorf("language confirmation = %q, want it to name العربية", menu[1].Params["text"])
+	}
+
+	// A free-text question in Arabic script about a permit through her husband.
+	fake.AddUpdate(telegramtest.Message(chat, "ar", "زوجي يضربني"))
+	answer := waitSent(t, fake, chat, 4)[3]
+	text := answer.Params["text"]
+	if !strings.Contains(text, "112") {
+		t.Errorf("danger message answered without 112 first: %q", text)
+	}
+	if !strings.Contains(answer.Params["entities"], "phone_number") {
+		t.Errorf("phone numbers are not tappable: entities = %s", answer.Params["entities"])
+	}
+	if !strings.Contains(text, "\u2066112\u2069") {
+		t.Errorf("112 is not isolated in right-to-left text: %q", text)
+	}
+
+	// Command menu in every language, including Arabic.
+	langs := map[string]bool{}
+	for _, c := range fake.Calls("setMyCommands") {
+		langs[c.Params["language_code"]] = true
+	}
+	for _, l := range []string{"", "ar", "nb", "so", "ti", "fa", "uk", "ur", "pl", "th"} {
+		if !langs[l] {
+			t.Errorf("no setMyCommands for language_code %q", l)
+		}
+	}
+	if strings.Contains(logs.String(), "TEST-token") || strings.Contains(logs.String(), "زوجي") {
+		t.Errorf("logs leak the token or message text:\n%s", logs)
+	}
+}
+
+func TestServeDeepLink(t *testing.T) {
+	fake := telegramtest.NewServer()
+	defer fake.Close()
+	startServe(t, fake, "")
+	fake.AddUpdate(telegramtest.Message(6001, "nb", "/start@veiviser_test_bot topic_residence"))
+	msgs := waitSent(t, fake, 6001, 2)
+	if got := msgs[1].Params["text"]; !strings.Contains(got, "Opphold") {
+		t.Errorf("deep link to the residence topic showed %q", got)
+	}
+}
+
+// TestServe429Storm makes Telegram refuse every other message with 429 for
+// a while: every reply must still arrive, exactly once, in order.
+func TestServe429Storm(t *testing.T) {
+	fake := telegramtest.NewServer()
+	defer fake.Close()
+	var mu sync.Mutex
+	refused := 0
+	fake.Fail = func(c telegramtest.Call) *telegramtest.Failure {
+		mu.Lock()
+		defer mu.Unlock()
+		if c.Method == "sendMessage" && refused < 6 {
+			refused++
+			return &telegramtest.Failure{Status: 429, RetryAfter: 1}
+		}
+		return nil
+	}
+	startServe(t, fake, "")
+	chats := []int64{7001, 7002, 7003}
+	for _, chat := range chats {
+		fake.AddUpdate(telegramtest.Message(chat, "en", "/start"))
+		fake.AddUpdate(telegramtest.Message(chat, "en", "/help"))
+		fake.AddUpdate(telegramtest.Message(chat, "en", "/privacy"))
+	}
+	for _, chat := range chats {
+		msgs := waitSent(t, fake, chat, 3)
+		time.Sleep(200 * time.Millisecond)
+		msgs = sentTo(fake, chat)
+		if len(msgs) != 3 {
+			t.Errorf("chat %d got %d messages, want exactly 3", chat, len(msgs))
+		}
+		if !strings.Contains(msgs[0].Params["text"], "Veiviser") || !strings.Contains(msgs[1].Params["text"], "/menu") {
+			t.Errorf("chat %d: messages out of order: %q, %q", chat, msgs[0].Params["text"][:20], msgs[1].Params["text"][:20])
+		}
+	}
+	if refused < 6 {
+		t.Errorf("only %d 429 answers were given", refused)
+	}
+}
+
+func TestServeRedeliveredUpdateAnsweredOnce(t *testing.T) {
+	fake := telegramtest.NewServer()
+	defer fake.Close()
+	db := filepath.Join(t.TempDir(), "serve.db")
+	startServe(t, fake, db)
+	fake.AddUpdate(telegramtest.Message(8001, "en", "/help"))
+	waitSent(t, fake, 8001, 1)
+	if !fake.WaitFor(5*time.Second, func() bool { return fake.Confirmed() >= 1 }) {
+		t.Fatal("update never confirmed")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(sentTo(fake, 8001)); n != 1 {
+		t.Errorf("%d replies to one update, want 1", n)
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeWebhookSecret(t *testing.T) {
+	fake := telegramtest.NewServer()
+	defer fake.Close()
+	addr := freePort(t)
+	secret := "s3cret-webhook-token-123"
+	startServe(t, fake, "", "VEIVISER_WEBHOOK_URL=https://bot.example.org/hook", "VEIVISER_WEBHOOK_SECRET="+secret, "VEIVISER_LISTEN="+addr)
+	if !fake.WaitFor(5*time.Second, func() bool { return len(fake.Calls("setWebhook")) == 1 }) {
+		t.Fatal("setWebhook was not called")
+	}
+	if got := fake.Calls("setWebhook")[0].Params["secret_token"]; got != secret {
+		t.Errorf("setWebhook secret_token = %q", got)
+	}
+	post := func(header string, body []byte) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", bytes.NewReader(body))
+		if header != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", header)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("wrong-secret", fake.Update(telegramtest.Message(9001, "en", "/start"))); code != http.StatusUnauthorized {
+		t.Errorf("wrong secret answered %d, want 401", code)
+	}
+	if code := post("", fake.Update(telegramtest.Message(9001, "en", "/start"))); code != http.StatusUnauthorized {
+		t.Errorf("missing secret answered %d, want 401", code)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(sentTo(fake, 9001)); n != 0 {
+		t.Fatalf("a rejected webhook call was processed: %d replies", n)
+	}
+	if code := post(secret, fake.Update(telegramtest.Message(9001, "en", "/start"))); code != http.StatusOK {
+		t.Errorf("right secret answered %d, want 200", code)
+	}
+	waitSent(t, fake, 9001, 1)
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"NoToken", nil, "TELEGRAM_TOKEN is required"},
+		{"BadToken", []string{"TELEGRAM_TOKEN=abc"}, "does not look like a bot token"},
+		{"BadLimits", []string{"TELEGRAM_TOKEN=1:a", "VEIVISER_SEND_LIMITS=chat=fast"}, "VEIVISER_SEND_LIMITS"},
+		{"BadRetention", []string{"TELEGRAM_TOKEN=1:a", "VEIVISER_RETENTION=a month"}, "VEIVISER_RETENTION"},
+		{"AdvisorChatPositive", []string{"TELEGRAM_TOKEN=1:a", "VEIVISER_ADVISOR_CHAT=42"}, "VEIVISER_ADVISOR_CHAT"},
+		{"StaffNotNumbers", []string{"TELEGRAM_TOKEN=1:a", "VEIVISER_STAFF=anna"}, "VEIVISER_STAFF"},
+		{"WebhookWithoutSecret", []string{"TELEGRAM_TOKEN=1:a", "VEIVISER_WEBHOOK_URL=https://x.org/h"}, "VEIVISER_WEBHOOK_SECRET"},
+		{"WebhookHTTP", []string{"TELEGRAM_TOKEN=1:a", "VEIVISER_WEBHOOK_URL=http://x.org/h"}, "https://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseServeConfig(nil, tt.env)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("parseServeConfig error = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+	cfg, err := parseServeConfig([]string{"--veiviser-db", "flag.db"}, []string{"TELEGRAM_TOKEN=1:a", "VEIVISER_DB=env.db"})
+	if err != nil || cfg.DB != "flag.db" {
+		t.Errorf("flag should win over env: db = %q, err = %v", cfg.DB, err)
+	}
+}
