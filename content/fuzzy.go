@@ -22,12 +22,17 @@ func wordMatch(kw, qw string) float64 {
 		return 0
 	case lk >= 4 && strings.HasPrefix(qw, kw):
 		return 0.9
-	case lk >= 3 && arabicScript(kw) && strings.Contains(qw, kw):
+	case lk >= 3 && (arabicScript(kw) || ethiopic(kw)) && strings.Contains(qw, kw):
+		// Clitics and affixes around a short stem: و/ب/ال, ን-/ብ-.
 		return 0.8
 	case lq >= 5 && strings.HasPrefix(kw, qw) && lq*3 >= lk*2:
 		return 0.8
 	case lk >= 6 && strings.Contains(qw, kw):
 		return 0.7
+	}
+	if stem := commonPrefix(kw, qw); stem >= 5 && stem*10 >= 7*min(lk, lq) {
+		// Same stem, other ending: заборона/заборонити, oppholdstillatelsen/-r.
+		return 0.75
 	}
 	if lk < 5 || abs(lk-lq) > 2 {
 		return 0
@@ -82,4 +87,14 @@ func editDistance(a, b string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// commonPrefix is the number of runes a and b share at the start.
+func commonPrefix(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	n := 0
+	for n < len(ra) && n < len(rb) && ra[n] == rb[n] {
+		n++
+	}
+	return n
 }

@@ -28,17 +28,18 @@ type term struct {
 // across languages are stored once per entry, so an official Norwegian word
 // repeated in every translation's keywords is not counted ten times.
 type index struct {
-	ids      []string       // entry index → ID
-	vocab    []string       // word ID → word
-	wordID   map[string]int // word → word ID
-	byLen    [][]int        // rune length → word IDs, for typo candidates
-	sorted   []int          // word IDs sorted by word, for prefix search
-	terms    []term
-	termsOf  [][]int // word ID → terms containing it
-	langVoc  map[string]map[int]bool
-	langsOf  map[int]int // word ID → number of languages using it
-	danger   [][]int     // phrases as word IDs
-	human    [][]int
+	ids     []string         // entry index → ID
+	vocab   []string         // word ID → word
+	wordID  map[string]int   // word → word ID
+	byLen   [][]int          // rune length → word IDs, for typo candidates
+	sorted  []int            // word IDs sorted by word, for prefix search
+	skel    map[string][]int // Latin consonant skeleton → word IDs
+	terms   []term
+	termsOf [][]int // word ID → terms containing it
+	langVoc map[string]map[int]bool
+	langsOf map[int]int // word ID → number of languages using it
+	danger  [][]int     // phrases as word IDs
+	human   [][]int
 }
 
 func buildIndex(cat *Catalog) *index {
@@ -119,6 +120,12 @@ func buildIndex(cat *Catalog) *index {
 			ix.langsOf[w]++
 		}
 	}
+	ix.skel = map[string][]int{}
+	for id, w := range ix.vocab {
+		if sk := skeleton(w); sk != "" {
+			ix.skel[sk] = append(ix.skel[sk], id)
+		}
+	}
 	ix.sorted = make([]int, len(ix.vocab))
 	for i := range ix.sorted {
 		ix.sorted[i] = i
@@ -189,6 +196,12 @@ func (ix *index) candidates(qw string) map[int]float64 {
 		lo := sort.Search(len(ix.sorted), func(i int) bool { return ix.vocab[ix.sorted[i]] >= qw })
 		for i := lo; i < len(ix.sorted) && strings.HasPrefix(ix.vocab[ix.sorted[i]], qw); i++ {
 			try(ix.sorted[i])
+		}
+	}
+	// Latin words written by ear: the same consonants, other vowels.
+	for _, id := range ix.skel[skeleton(qw)] {
+		if _, done := out[id]; !done {
+			out[id] = 0.8
 		}
 	}
 	// Typos.
@@ -339,22 +352,17 @@ func (ix *index) matchTerm(tw []int, cands []map[int]float64) ([]int, float64) {
 	return used, sum / float64(len(tw))
 }
 
-// anyPhrase reports whether one of the phrases occurs in the question, its
-// words in order.
+// anyPhrase reports whether one of the phrases occurs in the question: all
+// its words, in any order ("мене б'є" and "б'є мене"), or all but one for
+// phrases of four words or more.
 func (ix *index) anyPhrase(phrases [][]int, cands []map[int]float64) bool {
-	return slices.ContainsFunc(phrases, func(p []int) bool { return inOrder(p, cands) })
-}
-
-func inOrder(p []int, cands []map[int]float64) bool {
-	qi := 0
-	for _, w := range p {
-		for qi < len(cands) && cands[qi][w] < 0.8 {
-			qi++
+	return slices.ContainsFunc(phrases, func(p []int) bool {
+		missing := 0
+		for _, w := range p {
+			if !slices.ContainsFunc(cands, func(c map[int]float64) bool { return c[w] >= 0.75 }) {
+				missing++
+			}
 		}
-		if qi == len(cands) {
-			return false
-		}
-		qi++
-	}
-	return true
+		return missing == 0 || missing == 1 && len(p) >= 4
+	})
 }

@@ -16,7 +16,8 @@ import (
 // Norwegian/Polish letters that have no decomposition. Everything that is
 // not a letter or digit becomes a single space.
 func normalize(s string) string {
-	t := transform.Chain(norm.NFKC, cases.Fold(), norm.NFD, runes.Remove(runes.In(unicode.Mn)), runes.Map(foldRune), norm.NFC)
+	t := transform.Chain(norm.NFKC, cases.Fold(), norm.NFD, runes.Remove(runes.In(unicode.Mn)),
+		runes.Remove(runes.Predicate(invisible)), runes.Map(foldRune), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		return ""
@@ -26,6 +27,18 @@ func normalize(s string) string {
 
 // words splits normalised text into words.
 func words(s string) []string { return strings.Fields(normalize(s)) }
+
+// invisible reports runes left out entirely: tatweel, joiners and direction
+// marks are typed inconsistently, and apostrophes belong to the word
+// (Ukrainian б'є, Finglish ta'id) but are often left out.
+func invisible(r rune) bool {
+	switch r {
+	case 'ـ', '\u200c', '\u200d', '\u200e', '\u200f', '\u2066', '\u2067', '\u2068', '\u2069',
+		'\'', '’', 'ʼ', '‘', '`', '´':
+		return true
+	}
+	return false
+}
 
 func foldRune(r rune) rune {
 	switch r {
@@ -39,8 +52,6 @@ func foldRune(r rune) rune {
 		return 'ا'
 	case 'ؤ':
 		return 'و'
-	case 'ـ', '\u200c', '\u200d', '\u200e', '\u200f', '\u2066', '\u2067', '\u2068', '\u2069':
-		return -1 // tatweel, joiners, direction marks: invisible, typed inconsistently
 	case 'ø':
 		return 'o'
 	case 'æ':
@@ -49,6 +60,8 @@ func foldRune(r rune) rune {
 		return 'l'
 	}
 	switch {
+	case r >= 0x1200 && r <= 0x137F && unicode.IsLetter(r):
+		return ethiopicBase(r)
 	case r >= '٠' && r <= '٩':
 		return '0' + (r - '٠')
 	case r >= '۰' && r <= '۹':
@@ -75,6 +88,60 @@ func unsegmented(w string) bool {
 func arabicScript(w string) bool {
 	for _, r := range w {
 		if unicode.Is(unicode.Arabic, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// ethiopicBase folds a Ge'ez syllable to its consonant: the script writes
+// a consonant and a vowel as one character, and people writing Tigrinya
+// quickly vary the vowel, so matching on consonants is what diacritic
+// folding is for other scripts. Letters that sound the same and are
+// spelled either way (ሀ/ሐ/ኀ, ሰ/ሠ, አ/ዐ, ጸ/ፀ, ቀ/ቐ, ከ/ኸ) are merged too.
+func ethiopicBase(r rune) rune {
+	base := 0x1200 + (r-0x1200)/8*8
+	switch base {
+	case 'ሐ', 'ኀ':
+		return 'ሀ'
+	case 'ሠ':
+		return 'ሰ'
+	case 'ዐ':
+		return 'አ'
+	case 'ፀ':
+		return 'ጸ'
+	case 'ቐ':
+		return 'ቀ'
+	case 'ኸ':
+		return 'ከ'
+	}
+	return base
+}
+
+// skeleton is a Latin word without its vowels, for matching words written
+// in Latin letters by ear (Arabizi, Finglish, Roman Urdu: "yadrebni",
+// "yedrabni"). Only skeletons of four consonants or more are specific
+// enough to use; other words return "".
+func skeleton(w string) string {
+	var b strings.Builder
+	for _, r := range w {
+		switch {
+		case r > unicode.MaxLatin1 || !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			return ""
+		case strings.ContainsRune("aeiou", r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() < 4 {
+		return ""
+	}
+	return b.String()
+}
+
+func ethiopic(w string) bool {
+	for _, r := range w {
+		if unicode.Is(unicode.Ethiopic, r) {
 			return true
 		}
 	}

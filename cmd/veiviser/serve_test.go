@@ -15,6 +15,14 @@ import (
 	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 )
 
+// newFake starts a fake Bot API that outlives the service under test
+// (cleanups run last-in first-out, so serve stops before the fake closes).
+func newFake(t *testing.T) *telegramtest.Server {
+	fake := telegramtest.NewServer()
+	t.Cleanup(fake.Close)
+	return fake
+}
+
 // syncBuffer collects the service's logs from its goroutine.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -99,8 +107,7 @@ func buttons(t *testing.T, c telegramtest.Call) [][]map[string]any {
 }
 
 func TestServeArabicConversation(t *testing.T) {
-	fake := telegramtest.NewServer()
-	defer fake.Close()
+	fake := newFake(t)
 	logs := startServe(t, fake, "")
 	const chat = 5001
 
@@ -157,8 +164,7 @@ func TestServeArabicConversation(t *testing.T) {
 }
 
 func TestServeDeepLink(t *testing.T) {
-	fake := telegramtest.NewServer()
-	defer fake.Close()
+	fake := newFake(t)
 	startServe(t, fake, "")
 	fake.AddUpdate(telegramtest.Message(6001, "nb", "/start@veiviser_test_bot topic_residence"))
 	msgs := waitSent(t, fake, 6001, 2)
@@ -170,8 +176,7 @@ func TestServeDeepLink(t *testing.T) {
 // TestServe429Storm makes Telegram refuse every other message with 429 for
 // a while: every reply must still arrive, exactly once, in order.
 func TestServe429Storm(t *testing.T) {
-	fake := telegramtest.NewServer()
-	defer fake.Close()
+	fake := newFake(t)
 	var mu sync.Mutex
 	refused := 0
 	fake.Fail = func(c telegramtest.Call) *telegramtest.Failure {
@@ -207,8 +212,7 @@ func TestServe429Storm(t *testing.T) {
 }
 
 func TestServeRedeliveredUpdateAnsweredOnce(t *testing.T) {
-	fake := telegramtest.NewServer()
-	defer fake.Close()
+	fake := newFake(t)
 	db := filepath.Join(t.TempDir(), "serve.db")
 	startServe(t, fake, db)
 	fake.AddUpdate(telegramtest.Message(8001, "en", "/help"))
@@ -233,8 +237,7 @@ func freePort(t *testing.T) string {
 }
 
 func TestServeWebhookSecret(t *testing.T) {
-	fake := telegramtest.NewServer()
-	defer fake.Close()
+	fake := newFake(t)
 	addr := freePort(t)
 	secret := "s3cret-webhook-token-123"
 	startServe(t, fake, "", "VEIVISER_WEBHOOK_URL=https://bot.example.org/hook", "VEIVISER_WEBHOOK_SECRET="+secret, "VEIVISER_LISTEN="+addr)
