@@ -5,13 +5,17 @@ package ratelimit
 
 import "time"
 
-// Rate is N events per period.
+// Rate is N events per period, with bursts of up to Burst events at once
+// (0 means 1: events evenly spaced, never more than N in any period).
 type Rate struct {
-	N   int
-	Per time.Duration
+	N     int
+	Per   time.Duration
+	Burst int
 }
 
-// Bucket holds at most r.N tokens and refills at r.N per r.Per. The zero
+func (r Rate) capacity() float64 { return float64(max(1, r.Burst)) }
+
+// Bucket holds up to r.Burst tokens and refills at r.N per r.Per. The zero
 // Bucket is full.
 type Bucket struct {
 	tokens float64
@@ -21,11 +25,11 @@ type Bucket struct {
 
 func (b *Bucket) refill(now time.Time, r Rate) {
 	if !b.init {
-		b.tokens, b.last, b.init = float64(r.N), now, true
+		b.tokens, b.last, b.init = r.capacity(), now, true
 		return
 	}
 	if now.After(b.last) {
-		b.tokens = min(float64(r.N), b.tokens+now.Sub(b.last).Seconds()*float64(r.N)/r.Per.Seconds())
+		b.tokens = min(r.capacity(), b.tokens+now.Sub(b.last).Seconds()*float64(r.N)/r.Per.Seconds())
 		b.last = now
 	}
 }

@@ -62,6 +62,9 @@ func Decode(u *models.Update) Decoded {
 }
 
 func (d *Decoded) message(m *models.Message) {
+	if m.Chat.ID == 0 {
+		return // malformed: nowhere to answer
+	}
 	if m.Chat.Type != models.ChatTypePrivate || m.From == nil || m.From.IsBot {
 		if m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup {
 			d.LeaveChat = m.Chat.ID
@@ -103,6 +106,9 @@ func (d *Decoded) callback(q *models.CallbackQuery) {
 	case q.Message.InaccessibleMessage != nil:
 		chat = q.Message.InaccessibleMessage.Chat.ID
 	default:
+		return
+	}
+	if chat == 0 {
 		return
 	}
 	d.Handle = true

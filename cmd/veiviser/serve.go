@@ -142,7 +142,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	}
 	// One chat may send a burst of ten messages, then one a second, before
 	// the bot asks her to slow down.
-	flood := ratelimit.Rate{N: 10, Per: 10 * time.Second}
+	flood := ratelimit.Rate{N: 1, Per: time.Second, Burst: 10}
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
 	svc, err := telegram.New(ctx, cfg.Telegram, engine, st, strs, locales.Languages(), log)
 	if err != nil {

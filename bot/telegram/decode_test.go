@@ -1,0 +1,90 @@
+package telegram
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name  string
+		json  string
+		check func(t *testing.T, d Decoded)
+	}{
+		{"Command", `{"update_id":5,"message":{"message_id":1,"date":1,"text":"/start@veiviser_bot topic_residence","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"language_code":"fa-IR"}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Handle || d.Event.Kind != bot.EventCommand || d.Event.Command != "start" || d.Event.Text != "topic_residence" || d.Event.LangHint != "fa-IR" || d.Event.ID != "tg:5" {
+					t.Errorf("%+v", d)
+				}
+			}},
+		{"Voice", `{"update_id":6,"message":{"message_id":1,"date":1,"voice":{"file_id":"x","file_unique_id":"y","duration":3},"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Event.Kind != bot.EventMedia {
+					t.Errorf("voice → %+v", d.Event)
+				}
+			}},
+		{"PhotoWithCaption", `{"update_id":7,"message":{"message_id":1,"date":1,"caption":"what does this letter mean","photo":[{"file_id":"x","file_unique_id":"y","width":1,"height":1}],"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Event.Kind != bot.EventText || d.Event.Text != "what does this letter mean" {
+					t.Errorf("captioned photo → %+v", d.Event)
+				}
+			}},
+		{"Callback", `{"update_id":8,"callback_query":{"id":"q1","data":"e:privacy","chat_instance":"c","from":{"id":42,"is_bot":false},"message":{"message_id":77,"date":1,"chat":{"id":42,"type":"private"}}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.CallbackID != "q1" || d.Event.Kind != bot.EventButton || d.Event.Data != "e:privacy" || d.Event.MessageID != 77 {
+					t.Errorf("%+v", d)
+				}
+			}},
+		{"Blocked", `{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"member","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"kicked","user":{"id":1,"is_bot":true},"until_date":0}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.BlockedChat != 42 || d.Handle {
+					t.Errorf("%+v", d)
+				}
+			}},
+		{"AddedToGroup", `{"update_id":10,"my_chat_member":{"chat":{"id":-100,"type":"supergroup"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"left","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"member","user":{"id":1,"is_bot":true}}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.LeaveChat != -100 || d.Handle {
+					t.Errorf("%+v", d)
+				}
+			}},
+		{"GroupMessage", `{"update_id":11,"message":{"message_id":1,"date":1,"text":"hi","chat":{"id":-100,"type":"supergroup"},"from":{"id":42,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Handle {
+					t.Errorf("group message reached the engine: %+v", d)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := DecodeUpdate([]byte(tt.json))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, d)
+		})
+	}
+}
+
+// FuzzDecodeUpdate feeds arbitrary bytes as an update: no panic, and an
+// event for the engine always names a chat.
+func FuzzDecodeUpdate(f *testing.F) {
+	f.Add([]byte(`{"update_id":5,"message":{"message_id":1,"date":1,"text":"/start x","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`))
+	f.Add([]byte(`{"update_id":8,"callback_query":{"id":"q1","data":"e:x","from":{"id":42},"message":{"message_id":7,"date":0,"chat":{"id":42,"type":"private"}}}}`))
+	f.Add([]byte(`{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"new_chat_member":{"status":"kicked"}}}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := DecodeUpdate(data)
+		if err != nil {
+			return
+		}
+		if d.Handle && d.Event.Chat == 0 && d.Event.Kind != bot.EventButton {
+			t.Fatalf("event without a chat: %+v", d)
+		}
+		if d.Event.Kind == bot.EventCommand && !utf8.ValidString(d.Event.Command) && utf8.ValidString(string(data)) {
+			t.Fatalf("command name not text: %q", d.Event.Command)
+		}
+	})
+}

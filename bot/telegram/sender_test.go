@@ -1,0 +1,265 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+// memOutbox is an in-memory outbox with the same contract as the store's.
+type memOutbox struct {
+	items []bot.Queued
+	next  uint64
+}
+
+func (o *memOutbox) add(a bot.Action) {
+	o.next++
+	o.items = append(o.items, bot.Queued{ID: o.next, Action: a})
+}
+
+func (o *memOutbox) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
+	return slices.Clone(o.items[:min(limit, len(o.items))]), nil
+}
+
+func (o *memOutbox) Done(_ context.Context, id uint64) error {
+	o.items = slices.DeleteFunc(o.items, func(q bot.Queued) bool { return q.ID == id })
+	return nil
+}
+
+// fakeAPI records sends at the fake clock's time and fails as told.
+type fakeAPI struct {
+	clock *time.Time
+	sent  []sent
+	fail  func(chat int64, text string) error
+}
+
+type sent struct {
+	chat int64
+	text string
+	at   time.Time
+	edit bool
+}
+
+var _ API = (*fakeAPI)(nil)
+
+func (f *fakeAPI) SendMessage(_ context.Context, p *tg.SendMessageParams) (*models.Message, error) {
+	chat := p.ChatID.(int64)
+	if f.fail != nil {
+		if err := f.fail(chat, p.Text); err != nil {
+			return nil, err
+		}
+	}
+	f.sent = append(f.sent, sent{chat, p.Text, *f.clock, false})
+	return &models.Message{ID: len(f.sent)}, nil
+}
+
+func (f *fakeAPI) EditMessageText(_ context.Context, p *tg.EditMessageTextParams) (*models.Message, error) {
+	chat := p.ChatID.(int64)
+	if f.fail != nil {
+		if err := f.fail(chat, "edit:"+p.Text); err != nil {
+			return nil, err
+		}
+	}
+	f.sent = append(f.sent, sent{chat, p.Text, *f.clock, true})
+	return &models.Message{ID: p.MessageID}, nil
+}
+
+func newTestSender(t *testing.T, limits string) (*Sender, *memOutbox, *fakeAPI, *time.Time) {
+	t.Helper()
+	l, err := ParseLimits(limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Unix(1_000_000, 0)
+	api := &fakeAPI{clock: &clock}
+	out := &memOutbox{}
+	return NewSender(api, out, l, slog.New(slog.NewTextHandler(io.Discard, nil)), NewMetrics()), out, api, &clock
+}
+
+// drain runs the sender on the fake clock until the outbox is empty,
+// moving the clock by what each step asks to wait.
+func drain(t *testing.T, s *Sender, out *memOutbox, clock *time.Time) time.Duration {
+	t.Helper()
+	start := *clock
+	for steps := 0; len(out.items) > 0; steps++ {
+		if steps > 100000 {
+			t.Fatal("sender makes no progress")
+		}
+		wait := s.Step(context.Background(), *clock)
+		if len(out.items) > 0 {
+			*clock = clock.Add(max(wait, time.Millisecond))
+		}
+	}
+	return clock.Sub(start)
+}
+
+// TestSenderPacing queues a burst for many chats and one chatty user and
+// measures, on the fake clock, that Telegram's limits hold everywhere.
+func TestSenderPacing(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits)
+	for i := range 200 {
+		out.add(bot.Action{Chat: int64(100 + i%50), Text: "m" + strconv.Itoa(i)})
+	}
+	for i := range 10 {
+		out.add(bot.Action{Chat: 7, Text: "talkative " + strconv.Itoa(i)})
+	}
+	for i := range 25 {
+		out.add(bot.Action{Chat: -1001, Text: "group " + strconv.Itoa(i)})
+	}
+	took := drain(t, s, out, clock)
+	if len(api.sent) != 235 {
+		t.Fatalf("sent %d, want 235", len(api.sent))
+	}
+	maxGlobal, maxChat, maxGroup := 0, 0, 0
+	for i, a := range api.sent {
+		var global, chat, group int
+		for _, b := range api.sent[i:] {
+			if d := b.at.Sub(a.at); d < time.Second {
+				global++
+				if b.chat == a.chat {
+					chat++
+				}
+			}
+			if b.chat == a.chat && a.chat < 0 && b.at.Sub(a.at) < time.Minute {
+				group++
+			}
+		}
+		maxGlobal, maxChat, maxGroup = max(maxGlobal, global), max(maxChat, chat), max(maxGroup, group)
+	}
+	t.Logf("235 messages in %v of fake time; max per second overall %d, per chat %d; max per minute in a group %d",
+		took, maxGlobal, maxChat, maxGroup)
+	if maxGlobal > 30 || maxChat > 1 || maxGroup > 20 {
+		t.Errorf("limits broken: %d/s overall (30), %d/s in a chat (1), %d/min in a group (20)", maxGlobal, maxChat, maxGroup)
+	}
+	// Per-chat order is kept.
+	var talk []string
+	for _, m := range api.sent {
+		if m.chat == 7 {
+			talk = append(talk, m.text)
+		}
+	}
+	for i, txt := range talk {
+		if txt != fmt.Sprintf("talkative %d", i) {
+			t.Fatalf("chat 7 received out of order: %v", talk)
+		}
+	}
+}
+
+func TestSenderHonoursRetryAfter(t *testing.T) {
+	s, out, api, clock := newTestSender(t, "global=1000/s,chat=1000/s")
+	refusedAt := time.Time{}
+	api.fail = func(chat int64, text string) error {
+		if refusedAt.IsZero() {
+			refusedAt = *clock
+			return &tg.TooManyRequestsError{Message: "too many requests", RetryAfter: 7}
+		}
+		return nil
+	}
+	out.add(bot.Action{Chat: 1, Text: "a"})
+	out.add(bot.Action{Chat: 1, Text: "b"})
+	out.add(bot.Action{Chat: 2, Text: "c"})
+	drain(t, s, out, clock)
+	if len(api.sent) != 3 {
+		t.Fatalf("sent %v, want a, b, c once each", api.sent)
+	}
+	for _, m := range api.sent {
+		if m.at.Sub(refusedAt) < 7*time.Second {
+			t.Errorf("%q sent %v after a 429 with retry_after 7s", m.text, m.at.Sub(refusedAt))
+		}
+	}
+	if api.sent[0].text != "a" || api.sent[1].text != "b" {
+		t.Errorf("order after 429: %v", api.sent)
+	}
+}
+
+func TestSenderRetriesServerErrorsAndDropsBlocked(t *testing.T) {
+	s, out, api, clock := newTestSender(t, "global=1000/s,chat=1000/s")
+	failures := 0
+	api.fail = func(chat int64, text string) error {
+		switch {
+		case chat == 9:
+			return fmt.Errorf("%w, Forbidden: bot was blocked by the user", tg.ErrorForbidden)
+		case text == "flaky" && failures < 3:
+			failures++
+			return fmt.Errorf("error response from telegram for method sendMessage, 502 Bad Gateway")
+		}
+		return nil
+	}
+	out.add(bot.Action{Chat: 1, Text: "flaky"})
+	out.add(bot.Action{Chat: 9, Text: "to someone who blocked the bot"})
+	out.add(bot.Action{Chat: 1, Text: "after"})
+	took := drain(t, s, out, clock)
+	var texts []string
+	for _, m := range api.sent {
+		texts = append(texts, m.text)
+	}
+	if !slices.Equal(texts, []string{"flaky", "after"}) {
+		t.Errorf("sent %v, want flaky (after 3 retries) then after; the blocked chat dropped", texts)
+	}
+	if took < 3*time.Second {
+		t.Errorf("three retries took %v: no backoff", took)
+	}
+}
+
+func TestSenderEditFallsBackToNewMessage(t *testing.T) {
+	s, out, api, clock := newTestSender(t, "global=1000/s,chat=1000/s")
+	api.fail = func(chat int64, text string) error {
+		if text == "edit:menu" {
+			return fmt.Errorf("%w, Bad Request: message to edit not found", tg.ErrorBadRequest)
+		}
+		return nil
+	}
+	out.add(bot.Action{Chat: 1, Text: "menu", Edit: 55})
+	drain(t, s, out, clock)
+	if len(api.sent) != 1 || api.sent[0].edit {
+		t.Errorf("sent %+v, want the menu as a new message", api.sent)
+	}
+}
+
+func TestSplitText(t *testing.T) {
+	para := func(n int) string { return string(slices.Repeat([]byte("a"), n)) }
+	long := para(3000) + "\n\n" + para(3000) + "\n\n" + para(100)
+	parts := splitText(long)
+	if len(parts) != 2 || len(parts[0]) != 3000 || len(parts[1]) != 3102 {
+		t.Errorf("split into %d parts of %v", len(parts), lens(parts))
+	}
+	huge := para(9000)
+	for _, p := range splitText(huge) {
+		if utf16Len(p) > maxText {
+			t.Errorf("part of %d units", utf16Len(p))
+		}
+	}
+	if got := splitText("short"); len(got) != 1 || got[0] != "short" {
+		t.Errorf("short text split: %v", got)
+	}
+}
+
+func lens(ps []string) []int {
+	var out []int
+	for _, p := range ps {
+		out = append(out, len(p))
+	}
+	return out
+}
+
+func TestPhoneEntities(t *testing.T) {
+	text := "🆘 Call 112 now.\n📞 116 006 – helpline\nNot 1120 or 2112."
+	ents := phoneEntities(text, []string{"112", "116 006"})
+	if len(ents) != 2 {
+		t.Fatalf("entities %+v, want 112 and 116 006 once each", ents)
+	}
+	// "🆘 Call " is 2 UTF-16 units for the emoji plus 6.
+	if ents[0].Offset != 8 || ents[0].Length != 3 {
+		t.Errorf("112 entity at %d+%d, want 8+3 (UTF-16 units)", ents[0].Offset, ents[0].Length)
+	}
+}
