@@ -24,21 +24,47 @@ type Engine struct {
 	now     func() time.Time
 	log     *slog.Logger
 	flood   *floodGuard
+	esc     Escalation
+	forum   atomic.Bool
+	staff   map[int64]bool
+}
+
+// Escalation configures the hand-over to human advisors.
+type Escalation struct {
+	Chat       int64         // the advisors' group; 0 turns escalation off
+	Lang       string        // language of the bot's posts in the group
+	RemindEach time.Duration // how often a waiting ticket is brought up again
+	RaiseAfter time.Duration // after this long untaken, every advisor is mentioned
 }
 
 // Config is what an Engine needs.
 type Config struct {
-	Catalog *content.Catalog
-	Strings *locales.Strings
-	Store   Store
-	Now     func() time.Time // nil means time.Now
-	Log     *slog.Logger     // nil discards logs
-	Flood   ratelimit.Rate   // messages one chat may send; zero means no limit
+	Catalog    *content.Catalog
+	Strings    *locales.Strings
+	Store      Store
+	Now        func() time.Time // nil means time.Now
+	Log        *slog.Logger     // nil discards logs
+	Flood      ratelimit.Rate   // messages one chat may send; zero means no limit
+	Escalation Escalation
+	Staff      []int64 // Telegram user IDs allowed staff commands
 }
 
 // New returns an engine ready to handle events.
 func New(cfg Config) *Engine {
-	e := &Engine{strings: cfg.Strings, store: cfg.Store, now: cfg.Now, log: cfg.Log, flood: newFloodGuard(cfg.Flood)}
+	e := &Engine{strings: cfg.Strings, store: cfg.Store, now: cfg.Now, log: cfg.Log, flood: newFloodGuard(cfg.Flood),
+		esc: cfg.Escalation, staff: map[int64]bool{}}
+	for _, id := range cfg.Staff {
+		e.staff[id] = true
+	}
+	if e.esc.Lang == "" {
+		e.esc.Lang = "nb"
+	}
+	if e.esc.RemindEach == 0 {
+		e.esc.RemindEach = 30 * time.Minute
+	}
+	if e.esc.RaiseAfter == 0 {
+		e.esc.RaiseAfter = time.Hour
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -52,12 +78,17 @@ func New(cfg Config) *Engine {
 // Catalog returns the content in use.
 func (e *Engine) Catalog() *content.Catalog { return e.catalog.Load() }
 
+// SetForum says whether the advisors' group has forum topics; without them
+// tickets are threaded by replies to their first message.
+func (e *Engine) SetForum(on bool) { e.forum.Store(on) }
+
 // SetCatalog makes new content live for every following event; a
 // conversation in progress simply continues on it.
 func (e *Engine) SetCatalog(c *content.Catalog) { e.catalog.Store(c) }
 
 // turn is the work of handling one event: what it read and what it will commit.
 type turn struct {
+	ctx    context.Context
 	e      *Engine
 	cat    *content.Catalog
 	ev     Event
@@ -81,6 +112,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 	if ev.At.IsZero() {
 		ev.At = e.now()
 	}
+	if ev.Advisor {
+		return e.handleAdvisor(ctx, ev)
+	}
 	if ev.Kind == EventBlocked {
 		return e.commit(ctx, Change{EventID: ev.ID, Unqueue: ev.Chat})
 	}
@@ -92,16 +126,23 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("handle: %w", err)
 	}
-	t := &turn{e: e, cat: e.Catalog(), ev: ev, s: s, isNew: !found, change: Change{EventID: ev.ID}}
+	t := &turn{ctx: ctx, e: e, cat: e.Catalog(), ev: ev, s: s, isNew: !found, change: Change{EventID: ev.ID}}
 	if !found {
 		t.s = Session{Chat: ev.Chat, Created: ev.At, Screen: "lang"}
 		t.s.Lang, _ = e.strings.Match(ev.LangHint)
 	}
 	t.s.Seen = ev.At
-	if flood == floodWarn {
+	if ev.MessageID != 0 && ev.Kind != EventButton {
+		// Remember her message so /clear can delete it within Telegram's 48 hours.
+		t.change.Chat, t.change.Messages = ev.Chat, []int{ev.MessageID}
+	}
+	switch {
+	case flood == floodWarn:
 		t.count("flood:warned")
 		t.send(t.tr("SlowDown"), nil)
-	} else {
+	case t.s.Ticket != 0 && (ev.Kind == EventText || ev.Kind == EventMedia):
+		t.relay()
+	default:
 		t.dispatch()
 	}
 	if t.change.Forget == 0 {
@@ -150,6 +191,21 @@ func (t *turn) command(name, args string) {
 		t.askForget()
 	case "advisor", "person":
 		t.person()
+	case "clear":
+		t.clear()
+	case "discreet":
+		t.s.Discreet = !t.s.Discreet
+		msg := map[bool]string{true: "DiscreetOn", false: "DiscreetOff"}[t.s.Discreet]
+		t.send(t.tr(msg), t.menuButtons())
+	case "end":
+		t.end()
+	case "stats":
+		if t.e.staff[t.ev.Chat] {
+			t.staffStats()
+			return
+		}
+		t.send(t.tr("UnknownCommand"), nil)
+		t.mainMenu(false)
 	default:
 		t.count("command:unknown")
 		t.send(t.tr("UnknownCommand"), nil)
@@ -210,8 +266,14 @@ func (t *turn) button(data string) {
 		t.entry(arg, edit)
 	case btnPerson:
 		t.person()
+	case btnConnect:
+		t.connect()
+	case btnRate:
+		t.rate(arg)
 	case btnForget:
 		t.forget()
+	case btnClear:
+		t.clear()
 	default:
 		// Buttons of an older version of the bot, or forged data: show the menu.
 		t.mainMenu(false)
@@ -238,12 +300,5 @@ func (t *turn) count(name string) { t.change.Count = append(t.change.Count, name
 
 // tr translates an interface message; args are name, value pairs.
 func (t *turn) tr(id string, args ...any) string {
-	var data map[string]any
-	if len(args) > 0 {
-		data = map[string]any{}
-		for i := 0; i+1 < len(args); i += 2 {
-			data[args[i].(string)] = args[i+1]
-		}
-	}
-	return t.e.strings.T(t.s.Lang, id, data)
+	return t.e.strings.T(t.s.Lang, id, pairs(args))
 }

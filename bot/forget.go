@@ -1,5 +1,7 @@
 package bot
 
+import "time"
+
 // askForget asks before erasing: a mistyped command must not wipe an open
 // conversation.
 func (t *turn) askForget() {
@@ -13,6 +15,36 @@ func (t *turn) askForget() {
 // goodbye is the only thing left queued for her.
 func (t *turn) forget() {
 	t.count("forget")
+	if t.s.Ticket != 0 {
+		// Her ticket goes with everything else; the advisors are told why
+		// the conversation stopped.
+		tk, _, _ := t.e.store.Ticket(t.ctx, t.s.Ticket)
+		t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Thread: tk.Thread, Lang: t.e.esc.Lang,
+			Text: t.group("TicketErased", "Number", t.s.Ticket)})
+	}
 	t.change.Forget = t.ev.Chat
 	t.send(t.tr("Forgotten"), nil)
+}
+
+// deletable is how long Telegram lets a bot delete messages in a chat.
+const deletable = 48 * time.Hour
+
+// clear deletes the bot's messages and hers in this chat, as far as
+// Telegram allows, and tells her honestly what it could not do.
+func (t *turn) clear() {
+	t.count("clear")
+	ids, err := t.e.store.RecentMessages(t.ctx, t.ev.Chat, t.ev.At.Add(-deletable))
+	if err != nil {
+		t.e.log.Error("read messages", "err", err)
+	}
+	if t.ev.MessageID != 0 && t.ev.Kind != EventButton {
+		ids = append(ids, t.ev.MessageID) // the /clear itself
+	}
+	if len(ids) > 0 {
+		t.change.Actions = append(t.change.Actions, Action{Chat: t.ev.Chat, Delete: ids})
+	}
+	t.change.Messages = nil
+	t.change.Cleared = t.ev.Chat
+	t.s.Screen = "menu"
+	t.send(t.tr("ClearDone"), nil)
 }

@@ -39,14 +39,22 @@ func (t *turn) question(text string) {
 		t.s.Screen = "entry:" + emergencyID
 		t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), t.withChoices(ans.Results[1:], t.answerButtons(e)))
 		t.addPhones(e)
+		t.discreet(e)
 	case ans.Human:
 		t.person()
 	case len(ans.Results) == 0:
 		t.s.Misses++
+		t.s.Asked = text
 		t.count("question:unanswered")
+		t.count("question:unanswered:" + t.s.Lang)
 		t.change.Question = &Question{Lang: t.s.Lang, Text: text, At: t.ev.At}
 		rows := [][]Button{{{Label: t.tr("ButtonPerson"), Data: btnPerson}}}
-		t.send(t.tr("NotFound"), append(rows, t.menuButtons()...))
+		msg := t.tr("NotFound")
+		if t.s.Misses >= 2 && t.e.esc.Chat != 0 {
+			// Two misses in a row: the bot is not helping; offer a person first.
+			msg += "\n\n" + t.tr("OfferPerson")
+		}
+		t.send(msg, append(rows, t.menuButtons()...))
 	case clearWinner(ans.Results):
 		t.s.Misses = 0
 		t.entry(ans.Results[0].ID, false)

@@ -19,6 +19,11 @@ const (
 	btnEntry        = "e"
 	btnPerson       = "p"
 	btnForget       = "forget"
+	btnConnect      = "pc"
+	btnClear        = "clear"
+	btnRate         = "r"
+	btnTake         = "tk"
+	btnClose        = "tc"
 )
 
 const emergencyID = "emergency-numbers"
@@ -100,6 +105,18 @@ func (t *turn) entry(id string, edit bool) {
 	t.count("answer:" + id)
 	t.reply(t.answerText(e), t.answerButtons(e), edit)
 	t.addPhones(e)
+	t.discreet(e)
+}
+
+// discreet hides a sensitive answer behind a neutral first line when she
+// asked for discreet mode.
+func (t *turn) discreet(e *content.Entry) {
+	if !e.Sensitive || !t.s.Discreet {
+		return
+	}
+	a := &t.change.Actions[len(t.change.Actions)-1]
+	a.Text = t.tr("NeutralLine") + "\n" + a.Text
+	a.Discreet = true
 }
 
 // addPhones marks the entry's numbers as tappable in the last queued message.
@@ -152,6 +169,9 @@ func (t *turn) answerButtons(e *content.Entry) [][]Button {
 	}
 	rows = append(rows, []Button{{Label: t.tr("ButtonPerson"), Data: btnPerson}},
 		[]Button{{Label: t.tr("ButtonBack"), Data: btnTopic + ":" + e.Topic}, {Label: t.tr("ButtonMenu"), Data: btnMenu}})
+	if e.Sensitive {
+		rows = append(rows, []Button{{Label: t.tr("ButtonClear"), Data: btnClear}})
+	}
 	if e.ID != emergencyID {
 		rows = append(rows, t.emergencyButton())
 	}
@@ -206,12 +226,4 @@ func (t *turn) hours() string {
 
 func clock(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
-}
-
-// person answers a request for a human. Escalation to advisors is not
-// connected in this version, so she is told so honestly and given the
-// helplines that are open now.
-func (t *turn) person() {
-	t.count("person:asked")
-	t.send(t.tr("PersonUnavailable", "Hours", t.hours()), t.menuButtons())
 }

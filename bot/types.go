@@ -30,8 +30,14 @@ type Event struct {
 	Command   string // lower case, without the slash
 	Data      string // button data
 	LangHint  string // the language the user's app is set to, e.g. "fa-IR"
-	MessageID int    // the message a button was pressed on, to edit it in place
+	MessageID int    // her message, or the message a button was pressed on (to edit it in place)
 	At        time.Time
+
+	// Advisor events come from the advisors' group.
+	Advisor  bool
+	From     int64  // advisor's user ID (never set for the women)
+	FromName string // advisor's first name, to mention her in the group
+	Thread   int    // forum topic of the message, or the group message it replies to
 }
 
 // Button is an option under a message. Data is at most 64 bytes.
@@ -40,7 +46,8 @@ type Button struct {
 	Data  string
 }
 
-// Action is a message the engine wants shown to a user.
+// Action is a message the engine wants shown to a user or posted in the
+// advisors' group.
 type Action struct {
 	Chat    int64
 	Text    string
@@ -48,6 +55,31 @@ type Action struct {
 	Edit    int      // message to replace; 0 sends a new message
 	Lang    string   // language of Text, for the channel's own formatting
 	Phones  []string // numbers in Text the channel should make tappable
+
+	// For the advisors' group: the ticket whose topic the message goes to
+	// (resolved when it is sent, since the topic is created by an earlier
+	// action), a topic to create first, and advisors to mention.
+	Ticket   int64
+	Thread   int // the topic or message to post under, when already known
+	NewTopic string
+	Mentions []Mention
+
+	// Copy a message instead of sending Text: the channel copies it without
+	// its sender's name, username or phone number.
+	CopyFrom    int64
+	CopyMessage int
+
+	// Delete these messages of the chat instead of sending anything.
+	Delete []int
+	// Hide the text after its first line until tapped (a spoiler), so a
+	// glance at the screen or a notification reveals nothing.
+	Discreet bool
+}
+
+// Mention is an advisor named in a group message so she is notified.
+type Mention struct {
+	User int64
+	Name string
 }
 
 // Session is what the engine remembers about one chat between events.
@@ -59,6 +91,40 @@ type Session struct {
 	Misses     int       // free-text questions in a row the bot could not answer
 	Created    time.Time // first contact
 	Seen       time.Time // last event
+	Ticket     int64     // her waiting or open ticket, 0 if none
+	Discreet   bool      // sensitive answers start with a neutral line and hide the rest
+	Asked      string    // her last unanswered question, shown to the advisor if she asks for one; cleared after
+}
+
+// Ticket states.
+const (
+	TicketWaiting = "waiting" // no advisor has answered yet
+	TicketOpen    = "open"    // an advisor answered
+	TicketClosed  = "closed"
+)
+
+// Ticket is one conversation between a woman and the advisors. It holds
+// her chat ID because replies must reach her, and nothing else about her.
+type Ticket struct {
+	Number     int64
+	Chat       int64
+	Lang       string
+	Topic      string // where in the menu she came from
+	State      string
+	Created    time.Time
+	FirstReply time.Time
+	Closed     time.Time
+	TakenBy    int64 // advisor who took it
+	Raised     bool  // raised to every advisor after waiting too long
+	Reminded   time.Time
+	Thread     int // forum topic, or the summary message in a group without topics
+}
+
+// Advisor is a member of the advisors' group who registered her languages.
+type Advisor struct {
+	User  int64
+	Name  string
+	Langs []string
 }
 
 // Question is a free-text question the bot could not answer, kept for staff
@@ -77,15 +143,29 @@ type Change struct {
 	Unqueue  int64    // drop the messages queued for this chat (0: none)
 	Actions  []Action // queued for delivery
 	Question *Question
-	Count    []string // statistics counters to add one to, e.g. "answer:permit-renewal"
+	Count    []string          // statistics counters to add one to, e.g. "answer:permit-renewal"
+	Add      map[string]uint64 // statistics counters to add to, e.g. seconds to first reply
+	Tickets  []Ticket          // created or changed tickets
+	Advisor  *Advisor          // registered or changed advisor
+	Messages []int             // her message IDs in Chat, kept 48 hours so /clear can delete them
+	Chat     int64             // the chat Messages belong to
+	Cleared  int64             // forget the message IDs of this chat (they were deleted)
 }
 
-// Store keeps sessions and queues outgoing actions. bot/store implements it
-// on bbolt.
+// Store keeps sessions and tickets and queues outgoing actions. bot/store
+// implements it on bbolt.
 type Store interface {
 	Session(ctx context.Context, chat int64) (Session, bool, error)
 	Seen(ctx context.Context, eventID string) (bool, error)
 	Commit(ctx context.Context, c Change) error
+
+	Ticket(ctx context.Context, number int64) (Ticket, bool, error)
+	TicketByThread(ctx context.Context, thread int) (Ticket, bool, error)
+	Tickets(ctx context.Context, state string) ([]Ticket, error)
+	NextTicketNumber(ctx context.Context) (int64, error)
+	Advisors(ctx context.Context) ([]Advisor, error)
+	Counters(ctx context.Context, prefix string) (map[string]uint64, error)
+	RecentMessages(ctx context.Context, chat int64, since time.Time) ([]int, error)
 }
 
 // Queued is an action waiting in the outbox; ID orders it among the others.

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed active.*.toml
+//go:embed *.toml
 var files embed.FS
 
 // Languages returns the codes of the launch languages, nb first.
@@ -45,11 +45,12 @@ type Strings struct {
 // Load reads the embedded message files.
 func Load() (*Strings, error) { return LoadFS(files) }
 
-// LoadFS reads active.<lang>.toml message files from fsys.
+// LoadFS reads the message files of fsys: active.<lang>.toml for what the
+// women see, advisors.<lang>.toml for the advisors' group and staff.
 func LoadFS(fsys fs.FS) (*Strings, error) {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	names, err := fs.Glob(fsys, "active.*.toml")
+	names, err := fs.Glob(fsys, "*.toml")
 	if err != nil {
 		return nil, fmt.Errorf("list locales: %w", err)
 	}

@@ -16,19 +16,32 @@ import (
 // count adds one to each named counter for the day: statistics are kept
 // per day and name only ("2026-11-25 answer:permit-renewal"), never per user.
 func count(tx *bolt.Tx, now time.Time, names []string) error {
-	b := tx.Bucket(bucketStats)
-	day := now.UTC().Format(time.DateOnly)
 	for _, name := range names {
-		k := []byte(day + " " + name)
-		var n uint64
-		if v := b.Get(k); len(v) == 8 {
-			n = binary.BigEndian.Uint64(v)
-		}
-		if err := b.Put(k, binary.BigEndian.AppendUint64(nil, n+1)); err != nil {
+		if err := addOne(tx, now, name, 1); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// add adds amounts to counters, for sums such as seconds to first reply.
+func add(tx *bolt.Tx, now time.Time, amounts map[string]uint64) error {
+	for name, n := range amounts {
+		if err := addOne(tx, now, name, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func addOne(tx *bolt.Tx, now time.Time, name string, delta uint64) error {
+	b := tx.Bucket(bucketStats)
+	k := []byte(now.UTC().Format(time.DateOnly) + " " + name)
+	var n uint64
+	if v := b.Get(k); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(k, binary.BigEndian.AppendUint64(nil, n+delta))
 }
 
 // Counters returns the totals of every counter whose name starts with

@@ -14,15 +14,19 @@ import (
 	"github.com/veiviser/veiviser/bot"
 )
 
-// Bucket names. docs of what each holds and for how long live with the
-// methods that write them.
+// Bucket names; docs/privacy.md says what each holds, why and for how long.
 var (
 	bucketSessions  = []byte("sessions")
 	bucketOutbox    = []byte("outbox")
 	bucketEvents    = []byte("events")
 	bucketQuestions = []byte("questions")
 	bucketStats     = []byte("stats")
-	allBuckets      = [][]byte{bucketSessions, bucketOutbox, bucketEvents, bucketQuestions, bucketStats}
+	bucketTickets   = []byte("tickets")
+	bucketThreads   = []byte("threads")
+	bucketAdvisors  = []byte("advisors")
+	bucketMessages  = []byte("messages")
+	allBuckets      = [][]byte{bucketSessions, bucketOutbox, bucketEvents, bucketQuestions, bucketStats,
+		bucketTickets, bucketThreads, bucketAdvisors, bucketMessages}
 )
 
 // Store is the bbolt-backed implementation of bot.Store and the outbox.
@@ -120,6 +124,16 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 				return err
 			}
 		}
+		if len(c.Messages) > 0 {
+			if err := recordMessages(tx, c.Chat, c.Messages, now); err != nil {
+				return err
+			}
+		}
+		if c.Cleared != 0 {
+			if err := clearMessages(tx, c.Cleared); err != nil {
+				return err
+			}
+		}
 		if c.Unqueue != 0 {
 			if err := unqueue(tx, c.Unqueue); err != nil {
 				return err
@@ -138,6 +152,19 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 			if err := enqueue(tx, a); err != nil {
 				return err
 			}
+		}
+		for _, t := range c.Tickets {
+			if err := putTicket(tx, t); err != nil {
+				return err
+			}
+		}
+		if c.Advisor != nil {
+			if err := putAdvisor(tx, *c.Advisor); err != nil {
+				return err
+			}
+		}
+		if err := add(tx, now, c.Add); err != nil {
+			return err
 		}
 		if q := c.Question; q != nil {
 			if err := putQuestion(tx, *q); err != nil {
@@ -162,6 +189,12 @@ func timeValue(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, u
 // forgetChat deletes the session and every queued message of a chat.
 func forgetChat(tx *bolt.Tx, chat int64) error {
 	if err := tx.Bucket(bucketSessions).Delete(chatKey(chat)); err != nil {
+		return err
+	}
+	if err := deleteTickets(tx, chat); err != nil {
+		return err
+	}
+	if err := clearMessages(tx, chat); err != nil {
 		return err
 	}
 	return unqueue(tx, chat)

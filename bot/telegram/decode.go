@@ -21,22 +21,29 @@ type Decoded struct {
 	LeaveChat   int64  // a group or channel the bot was added to: leave it
 	BlockedChat int64  // she blocked the bot: stop sending to her
 	Kind        string // update kind for metrics
+
+	advisorChat int64
+}
+
+// Decoder turns Telegram updates into engine events. Private chats are the
+// women's; the advisors' group (AdvisorChat) is where advisors act; any
+// other group the bot is added to is left.
+type Decoder struct {
+	AdvisorChat int64
 }
 
 // DecodeUpdate parses one update as Telegram sends it (JSON).
-func DecodeUpdate(data []byte) (Decoded, error) {
+func (dec Decoder) DecodeUpdate(data []byte) (Decoded, error) {
 	var u models.Update
 	if err := json.Unmarshal(data, &u); err != nil {
 		return Decoded{}, fmt.Errorf("decode update: %w", err)
 	}
-	return Decode(&u), nil
+	return dec.Decode(&u), nil
 }
 
-// Decode turns an update into an engine event. Only private chats reach the
-// engine: the women talk to the bot one to one, and a group the bot was
-// added to is left.
-func Decode(u *models.Update) Decoded {
-	d := Decoded{Event: bot.Event{ID: "tg:" + strconv.FormatInt(u.ID, 10)}, Kind: "other"}
+// Decode turns an update into an engine event.
+func (dec Decoder) Decode(u *models.Update) Decoded {
+	d := Decoded{Event: bot.Event{ID: "tg:" + strconv.FormatInt(u.ID, 10)}, Kind: "other", advisorChat: dec.AdvisorChat}
 	switch {
 	case u.Message != nil:
 		d.Kind = "message"
@@ -54,7 +61,8 @@ func Decode(u *models.Update) Decoded {
 		switch {
 		case m.Chat.Type == models.ChatTypePrivate && m.NewChatMember.Type == models.ChatMemberTypeBanned:
 			d.BlockedChat = m.Chat.ID
-		case m.Chat.Type != models.ChatTypePrivate && (m.NewChatMember.Type == models.ChatMemberTypeMember || m.NewChatMember.Type == models.ChatMemberTypeAdministrator):
+		case m.Chat.Type != models.ChatTypePrivate && m.Chat.ID != dec.AdvisorChat &&
+			(m.NewChatMember.Type == models.ChatMemberTypeMember || m.NewChatMember.Type == models.ChatMemberTypeAdministrator):
 			d.LeaveChat = m.Chat.ID
 		}
 	}
@@ -65,16 +73,30 @@ func (d *Decoded) message(m *models.Message) {
 	if m.Chat.ID == 0 {
 		return // malformed: nowhere to answer
 	}
-	if m.Chat.Type != models.ChatTypePrivate || m.From == nil || m.From.IsBot {
+	if m.From == nil || m.From.IsBot || m.ForumTopicCreated != nil {
+		return
+	}
+	ev := &d.Event
+	switch {
+	case d.advisorChat != 0 && m.Chat.ID == d.advisorChat:
+		// An advisor writing in the group: the thread tells which ticket.
+		ev.Advisor, ev.From, ev.FromName = true, m.From.ID, m.From.FirstName
+		if m.IsTopicMessage {
+			ev.Thread = m.MessageThreadID
+		} else if m.ReplyToMessage != nil {
+			ev.Thread = m.ReplyToMessage.ID
+		}
+	case m.Chat.Type != models.ChatTypePrivate:
 		if m.Chat.Type == models.ChatTypeGroup || m.Chat.Type == models.ChatTypeSupergroup {
 			d.LeaveChat = m.Chat.ID
 		}
 		return
+	default:
+		ev.LangHint = m.From.LanguageCode
 	}
 	d.Handle = true
-	ev := &d.Event
 	ev.Chat = m.Chat.ID
-	ev.LangHint = m.From.LanguageCode
+	ev.MessageID = m.ID
 	ev.At = time.Unix(int64(m.Date), 0)
 	switch {
 	case m.Text != "" && strings.HasPrefix(m.Text, "/"):
@@ -101,7 +123,11 @@ func (d *Decoded) callback(q *models.CallbackQuery) {
 	case msg != nil:
 		chat, msgID = msg.Chat.ID, msg.ID
 		if msg.Chat.Type != models.ChatTypePrivate {
-			return
+			if d.advisorChat == 0 || chat != d.advisorChat {
+				return
+			}
+			d.Event.Advisor, d.Event.From, d.Event.FromName = true, q.From.ID, q.From.FirstName
+			d.Event.Thread = msg.MessageThreadID
 		}
 	case q.Message.InaccessibleMessage != nil:
 		chat = q.Message.InaccessibleMessage.Chat.ID

@@ -55,10 +55,23 @@ func TestDecode(t *testing.T) {
 					t.Errorf("group message reached the engine: %+v", d)
 				}
 			}},
+		{"AdvisorReplyInTopic", `{"update_id":12,"message":{"message_id":90,"message_thread_id":77,"is_topic_message":true,"date":1,"text":"Hei, jeg kan hjelpe","chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false,"first_name":"Amina"}}}`,
+			func(t *testing.T, d Decoded) {
+				ev := d.Event
+				if !d.Handle || !ev.Advisor || ev.Thread != 77 || ev.From != 301 || ev.FromName != "Amina" || ev.MessageID != 90 || d.LeaveChat != 0 {
+					t.Errorf("%+v", d)
+				}
+			}},
+		{"AdvisorCloseCommand", `{"update_id":13,"message":{"message_id":91,"date":1,"text":"/close@veiviser_bot","reply_to_message":{"message_id":60,"date":1,"chat":{"id":-555,"type":"group"}},"chat":{"id":-555,"type":"group"},"from":{"id":301,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Event.Advisor || d.Event.Command != "close" || d.Event.Thread != 60 {
+					t.Errorf("%+v", d.Event)
+				}
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := DecodeUpdate([]byte(tt.json))
+			d, err := Decoder{AdvisorChat: -555}.DecodeUpdate([]byte(tt.json))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,9 +89,12 @@ func FuzzDecodeUpdate(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`[`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		d, err := DecodeUpdate(data)
+		d, err := Decoder{AdvisorChat: -555}.DecodeUpdate(data)
 		if err != nil {
 			return
+		}
+		if d.Event.Advisor && d.Event.Chat != -555 {
+			t.Fatalf("advisor event from another chat: %+v", d)
 		}
 		if d.Handle && d.Event.Chat == 0 && d.Event.Kind != bot.EventButton {
 			t.Fatalf("event without a chat: %+v", d)

@@ -122,3 +122,45 @@ func phoneEntities(text string, phones []string) []models.MessageEntity {
 }
 
 func digitAt(s string, i int) bool { return i >= 0 && i < len(s) && s[i] >= '0' && s[i] <= '9' }
+
+// entities are the formatting of a message: tappable phone numbers, and in
+// discreet mode a spoiler over everything after the first line.
+func entities(text string, a bot.Action) []models.MessageEntity {
+	out := phoneEntities(text, a.Phones)
+	if a.Discreet {
+		if i := strings.Index(text, "\n"); i >= 0 && i+1 < len(text) {
+			out = append(out, models.MessageEntity{Type: models.MessageEntityTypeSpoiler,
+				Offset: utf16Len(text[:i+1]), Length: utf16Len(text[i+1:])})
+		}
+	}
+	if n := strings.LastIndex(text, mentionPrefix); n >= 0 && len(a.Mentions) > 0 {
+		// Link each name to its advisor so Telegram notifies her.
+		at := n + len(mentionPrefix)
+		for _, m := range a.Mentions {
+			name := mentionName(m)
+			out = append(out, models.MessageEntity{Type: models.MessageEntityTypeTextMention,
+				Offset: utf16Len(text[:at]), Length: utf16Len(name), User: &models.User{ID: m.User, FirstName: name}})
+			at += len(name) + len(", ")
+		}
+	}
+	return out
+}
+
+// mentionPrefix starts the line of advisors mentioned under a group post.
+const mentionPrefix = "\n👤 "
+
+// mentionLine lists the mentioned advisors by first name.
+func mentionLine(ms []bot.Mention) string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = mentionName(m)
+	}
+	return mentionPrefix + strings.Join(names, ", ")
+}
+
+func mentionName(m bot.Mention) string {
+	if m.Name == "" {
+		return "advisor"
+	}
+	return m.Name
+}

@@ -78,7 +78,7 @@ func (s *Service) processBatch(ctx context.Context, raws []json.RawMessage) (int
 		}
 		_ = json.Unmarshal(raw, &head)
 		maxID = max(maxID, head.ID)
-		d, err := DecodeUpdate(raw)
+		d, err := s.decoder.DecodeUpdate(raw)
 		if err != nil {
 			s.log.Warn("undecodable update skipped")
 			continue
@@ -178,7 +178,7 @@ func (s *Service) WebhookHandler() http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		d, err := DecodeUpdate(body)
+		d, err := s.decoder.DecodeUpdate(body)
 		if err != nil {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return

@@ -18,6 +18,18 @@ import (
 type API interface {
 	SendMessage(ctx context.Context, p *tg.SendMessageParams) (*models.Message, error)
 	EditMessageText(ctx context.Context, p *tg.EditMessageTextParams) (*models.Message, error)
+	CopyMessage(ctx context.Context, p *tg.CopyMessageParams) (*models.MessageID, error)
+	CreateForumTopic(ctx context.Context, p *tg.CreateForumTopicParams) (*models.ForumTopic, error)
+	DeleteMessages(ctx context.Context, p *tg.DeleteMessagesParams) (bool, error)
+}
+
+// Records is what the sender reads and writes besides the outbox: where a
+// ticket's messages go in the advisors' group, and which messages it sent
+// to a private chat (so /clear can delete them).
+type Records interface {
+	Ticket(ctx context.Context, n int64) (bot.Ticket, bool, error)
+	LinkThread(ctx context.Context, ticket int64, thread int, anchor bool) error
+	RecordMessage(ctx context.Context, chat int64, id int, at time.Time) error
 }
 
 // Outbox is the durable queue the engine writes to.
@@ -33,6 +45,8 @@ type Outbox interface {
 type Sender struct {
 	api     API
 	outbox  Outbox
+	records Records
+	forum   bool // the advisors' group has forum topics
 	limits  Limits
 	log     *slog.Logger
 	metrics *Metrics
@@ -47,8 +61,8 @@ type Sender struct {
 }
 
 // NewSender returns a sender; call Run to start it.
-func NewSender(api API, outbox Outbox, limits Limits, log *slog.Logger, m *Metrics) *Sender {
-	return &Sender{api: api, outbox: outbox, limits: limits, log: log, metrics: m,
+func NewSender(api API, outbox Outbox, records Records, limits Limits, log *slog.Logger, m *Metrics) *Sender {
+	return &Sender{api: api, outbox: outbox, records: records, limits: limits, log: log, metrics: m,
 		chats: map[int64]*ratelimit.Bucket{}, pausedUntil: map[int64]time.Time{}, attempts: map[int64]int{},
 		wake: make(chan struct{}, 1)}
 }
@@ -150,7 +164,7 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 // deliver sends one action and settles it; false means it stays queued.
 func (s *Sender) deliver(ctx context.Context, q bot.Queued, parts []string, now time.Time) bool {
 	a := q.Action
-	err := s.send(ctx, a, parts)
+	err := s.send(ctx, a, parts, now)
 	chat := a.Chat
 	switch {
 	case err == nil:
@@ -190,12 +204,28 @@ func (s *Sender) settle(ctx context.Context, id uint64) {
 	}
 }
 
-// send makes the Bot API calls for one action. An edit that Telegram cannot
-// apply (message too old or gone) is sent as a new message instead.
-func (s *Sender) send(ctx context.Context, a bot.Action, parts []string) error {
+// send makes the Bot API calls for one action.
+func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now time.Time) error {
+	if len(a.Delete) > 0 {
+		return s.delete(ctx, a)
+	}
+	thread, err := s.thread(ctx, a)
+	if err != nil {
+		return err
+	}
+	if a.CopyMessage != 0 {
+		p := &tg.CopyMessageParams{ChatID: a.Chat, FromChatID: a.CopyFrom, MessageID: a.CopyMessage}
+		p.MessageThreadID, p.ReplyParameters = s.place(thread)
+		res, err := s.api.CopyMessage(ctx, p)
+		if err != nil {
+			return err
+		}
+		s.sent(ctx, a, res.ID, thread, now)
+		return nil
+	}
 	if a.Edit != 0 && len(parts) == 1 {
 		_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: a.Chat, MessageID: a.Edit, Text: parts[0],
-			Entities: phoneEntities(parts[0], a.Phones), ReplyMarkup: keyboard(a.Buttons), LinkPreviewOptions: noPreview()})
+			Entities: entities(parts[0], a), ReplyMarkup: keyboard(a.Buttons), LinkPreviewOptions: noPreview()})
 		switch {
 		case err == nil || isBadRequest(err, "message is not modified"):
 			return nil
@@ -203,14 +233,84 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string) error {
 			return err
 		}
 	}
+	if len(a.Mentions) > 0 {
+		parts[len(parts)-1] += mentionLine(a.Mentions)
+	}
 	for i, p := range parts {
-		params := &tg.SendMessageParams{ChatID: a.Chat, Text: p, Entities: phoneEntities(p, a.Phones), LinkPreviewOptions: noPreview()}
+		params := &tg.SendMessageParams{ChatID: a.Chat, Text: p, Entities: entities(p, a), LinkPreviewOptions: noPreview()}
+		params.MessageThreadID, params.ReplyParameters = s.place(thread)
 		if i == len(parts)-1 {
 			params.ReplyMarkup = keyboard(a.Buttons)
 		}
-		if _, err := s.api.SendMessage(ctx, params); err != nil {
+		msg, err := s.api.SendMessage(ctx, params)
+		if err != nil {
 			return err
 		}
+		s.sent(ctx, a, msg.ID, thread, now)
+		if thread == 0 && a.Ticket != 0 && !s.forum {
+			thread = msg.ID // the first post anchors the ticket's thread
+		}
+	}
+	return nil
+}
+
+// thread finds where in the advisors' group a ticket's message goes,
+// creating the ticket's forum topic the first time. A topic already
+// created (the action is being retried) is not created again.
+func (s *Sender) thread(ctx context.Context, a bot.Action) (int, error) {
+	if a.Thread != 0 || a.Ticket == 0 {
+		return a.Thread, nil
+	}
+	tk, _, err := s.records.Ticket(ctx, a.Ticket)
+	if err != nil || tk.Thread != 0 || a.NewTopic == "" || !s.forum {
+		return tk.Thread, err
+	}
+	topic, err := s.api.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: a.Chat, Name: a.NewTopic})
+	if err != nil {
+		return 0, err
+	}
+	if err := s.records.LinkThread(ctx, a.Ticket, topic.MessageThreadID, true); err != nil {
+		return 0, err
+	}
+	return topic.MessageThreadID, nil
+}
+
+// place puts a message in a forum topic, or, in a group without topics,
+// as a reply to the ticket's first message.
+func (s *Sender) place(thread int) (int, *models.ReplyParameters) {
+	switch {
+	case thread == 0:
+		return 0, nil
+	case s.forum:
+		return thread, nil
+	}
+	return 0, &models.ReplyParameters{MessageID: thread, AllowSendingWithoutReply: true}
+}
+
+// sent records a delivered message: in a private chat for /clear, in the
+// advisors' group so a reply to it finds the ticket.
+func (s *Sender) sent(ctx context.Context, a bot.Action, id, thread int, now time.Time) {
+	var err error
+	switch {
+	case a.Chat > 0:
+		err = s.records.RecordMessage(ctx, a.Chat, id, now)
+	case a.Ticket != 0 && !s.forum:
+		err = s.records.LinkThread(ctx, a.Ticket, id, thread == 0)
+	}
+	if err != nil {
+		s.log.Error("record sent message", "err", err)
+	}
+}
+
+// delete removes messages, in batches of 100 as the API allows. Messages
+// too old to delete are not an error: there is nothing more to do.
+func (s *Sender) delete(ctx context.Context, a bot.Action) error {
+	for ids := a.Delete; len(ids) > 0; {
+		n := min(100, len(ids))
+		if _, err := s.api.DeleteMessages(ctx, &tg.DeleteMessagesParams{ChatID: a.Chat, MessageIDs: ids[:n]}); err != nil && !isBadRequest(err, "") {
+			return err
+		}
+		ids = ids[n:]
 	}
 	return nil
 }

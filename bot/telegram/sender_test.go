@@ -36,6 +36,15 @@ func (o *memOutbox) Done(_ context.Context, id uint64) error {
 	return nil
 }
 
+// memRecords keeps no records: these tests send to private chats only.
+type memRecords struct{}
+
+func (memRecords) Ticket(context.Context, int64) (bot.Ticket, bool, error) {
+	return bot.Ticket{}, false, nil
+}
+func (memRecords) LinkThread(context.Context, int64, int, bool) error         { return nil }
+func (memRecords) RecordMessage(context.Context, int64, int, time.Time) error { return nil }
+
 // fakeAPI records sends at the fake clock's time and fails as told.
 type fakeAPI struct {
 	clock *time.Time
@@ -63,6 +72,18 @@ func (f *fakeAPI) SendMessage(_ context.Context, p *tg.SendMessageParams) (*mode
 	return &models.Message{ID: len(f.sent)}, nil
 }
 
+func (f *fakeAPI) CopyMessage(context.Context, *tg.CopyMessageParams) (*models.MessageID, error) {
+	return &models.MessageID{ID: 1}, nil
+}
+
+func (f *fakeAPI) CreateForumTopic(context.Context, *tg.CreateForumTopicParams) (*models.ForumTopic, error) {
+	return &models.ForumTopic{MessageThreadID: 1}, nil
+}
+
+func (f *fakeAPI) DeleteMessages(context.Context, *tg.DeleteMessagesParams) (bool, error) {
+	return true, nil
+}
+
 func (f *fakeAPI) EditMessageText(_ context.Context, p *tg.EditMessageTextParams) (*models.Message, error) {
 	chat := p.ChatID.(int64)
 	if f.fail != nil {
@@ -83,7 +104,7 @@ func newTestSender(t *testing.T, limits string) (*Sender, *memOutbox, *fakeAPI, 
 	clock := time.Unix(1_000_000, 0)
 	api := &fakeAPI{clock: &clock}
 	out := &memOutbox{}
-	return NewSender(api, out, l, slog.New(slog.NewTextHandler(io.Discard, nil)), NewMetrics()), out, api, &clock
+	return NewSender(api, out, memRecords{}, l, slog.New(slog.NewTextHandler(io.Discard, nil)), NewMetrics()), out, api, &clock
 }
 
 // drain runs the sender on the fake clock until the outbox is empty,

@@ -25,6 +25,7 @@ type Config struct {
 	WebhookSecret string
 	Listen        string // address of the webhook endpoint
 	HTTPAddr      string // address of /healthz and /metrics
+	AdvisorChat   int64  // the advisors' group; 0: no escalation
 	Limits        Limits
 	PollTimeout   time.Duration
 }
@@ -35,9 +36,11 @@ type Handler interface {
 }
 
 // Store is the state the adapter needs besides the engine: the outbox to
-// drain and a way to tell that the database answers.
+// drain, the records the sender keeps, and a way to tell that the database
+// answers.
 type Store interface {
 	Outbox
+	Records
 	Ping() error
 }
 
@@ -48,17 +51,18 @@ type Translator interface {
 
 // Service is the running Telegram bot.
 type Service struct {
-	cfg      Config
-	api      *tg.Bot
-	engine   Handler
-	store    Store
-	strings  Translator
-	langs    []string
-	sender   *Sender
-	metrics  *Metrics
-	log      *slog.Logger
-	client   *http.Client
-	locks    [64]sync.Mutex // events of one chat are handled in order
+	cfg     Config
+	api     *tg.Bot
+	engine  Handler
+	store   Store
+	strings Translator
+	langs   []string
+	sender  *Sender
+	metrics *Metrics
+	log     *slog.Logger
+	client  *http.Client
+	decoder Decoder
+	locks   [64]sync.Mutex // events of one chat are handled in order
 }
 
 // New connects to the Bot API (checking the token with getMe).
@@ -80,9 +84,25 @@ func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Tran
 		return nil, fmt.Errorf("telegram: connect: %w", err)
 	}
 	m := NewMetrics()
-	s := &Service{cfg: cfg, api: api, engine: engine, store: store, strings: strs, langs: langs, metrics: m, log: log, client: client}
-	s.sender = NewSender(api, store, cfg.Limits, log, m)
+	s := &Service{cfg: cfg, api: api, engine: engine, store: store, strings: strs, langs: langs, metrics: m, log: log,
+		client: client, decoder: Decoder{AdvisorChat: cfg.AdvisorChat}}
+	s.sender = NewSender(api, store, store, cfg.Limits, log, m)
 	return s, nil
+}
+
+// AdvisorForum asks Telegram whether the advisors' group has forum topics,
+// and sets the sender up for it. Without topics, tickets are threaded by
+// replies to their first message.
+func (s *Service) AdvisorForum(ctx context.Context) (bool, error) {
+	if s.cfg.AdvisorChat == 0 {
+		return false, nil
+	}
+	chat, err := s.api.GetChat(ctx, &tg.GetChatParams{ChatID: s.cfg.AdvisorChat})
+	if err != nil {
+		return false, fmt.Errorf("telegram: advisors' group: %w", err)
+	}
+	s.sender.forum = chat.IsForum
+	return chat.IsForum, nil
 }
 
 // Run serves until ctx is done, then stops taking updates, lets the
@@ -160,8 +180,8 @@ func (s *Service) process(ctx context.Context, d Decoded) error {
 // commandMenu is the command list shown in the app, with the message ID of
 // each description.
 var commandMenu = []struct{ command, descID string }{
-	{"menu", "CmdMenu"}, {"language", "CmdLanguage"}, {"advisor", "CmdAdvisor"},
-	{"privacy", "CmdPrivacy"}, {"forget", "CmdForget"}, {"help", "CmdHelp"},
+	{"menu", "CmdMenu"}, {"language", "CmdLanguage"}, {"advisor", "CmdAdvisor"}, {"end", "CmdEnd"},
+	{"clear", "CmdClear"}, {"privacy", "CmdPrivacy"}, {"forget", "CmdForget"}, {"help", "CmdHelp"},
 }
 
 // setProfile publishes the command menu and descriptions per language, so

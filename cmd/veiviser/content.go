@@ -37,6 +37,10 @@ func runContent(args []string, stdout, stderr io.Writer) error {
 		return contentStats(args[1:], stdout)
 	case "stamp":
 		return contentStamp(args[1:], stdout)
+	case "export":
+		return contentExport(args[1:], stdout)
+	case "import":
+		return contentImport(args[1:], stdout)
 	}
 	return fmt.Errorf("content: unknown subcommand %q", args[0])
 }

@@ -30,6 +30,8 @@ commands:
   content check [DIR]                 validate content (default: the embedded catalog)
   content stats [DIR]                 translations per language, reviewed and stale
   content stamp --lang CODE [--all] DIR   record that translations follow the current nb text
+  content export --lang CODE [--stale] [--content DIR] [-o FILE]   translation spreadsheet (CSV)
+  content import --lang CODE [--dir DIR] FILE.csv   merge a filled-in spreadsheet into DIR
   serve                               run the Telegram bot (configuration in README)
   version                             print the version
 `

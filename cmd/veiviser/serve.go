@@ -27,6 +27,7 @@ type serveConfig struct {
 	AdvisorChat int64
 	Staff       []int64
 	Retention   time.Duration
+	RaiseAfter  time.Duration
 	LogLevel    slog.Level
 }
 
@@ -42,7 +43,7 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 	}
 	names := []string{"TELEGRAM_TOKEN", "TELEGRAM_TOKEN_FILE", "TELEGRAM_API_URL", "VEIVISER_DB", "VEIVISER_CONTENT_DIR",
 		"VEIVISER_ADVISOR_CHAT", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
-		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "LOG_LEVEL"}
+		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "VEIVISER_RAISE_AFTER", "LOG_LEVEL"}
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
 	flags := map[string]*string{}
@@ -111,6 +112,10 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 	if cfg.Retention, err = time.ParseDuration(get("VEIVISER_RETENTION", "720h")); err != nil || cfg.Retention <= 0 {
 		return cfg, fmt.Errorf("VEIVISER_RETENTION %q must be a duration like 720h", get("VEIVISER_RETENTION", ""))
 	}
+	if cfg.RaiseAfter, err = time.ParseDuration(get("VEIVISER_RAISE_AFTER", "1h")); err != nil || cfg.RaiseAfter <= 0 {
+		return cfg, fmt.Errorf("VEIVISER_RAISE_AFTER %q must be a duration like 45m", get("VEIVISER_RAISE_AFTER", ""))
+	}
+	cfg.Telegram.AdvisorChat = cfg.AdvisorChat
 	if err := cfg.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		return cfg, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
@@ -143,13 +148,38 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	// One chat may send a burst of ten messages, then one a second, before
 	// the bot asks her to slow down.
 	flood := ratelimit.Rate{N: 1, Per: time.Second, Burst: 10}
-	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
+	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood, Staff: cfg.Staff,
+		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter}})
 	svc, err := telegram.New(ctx, cfg.Telegram, engine, st, strs, locales.Languages(), log)
 	if err != nil {
 		return err
 	}
+	forum, err := svc.AdvisorForum(ctx)
+	if err != nil {
+		return err
+	}
+	engine.SetForum(forum)
+	go every(ctx, time.Minute, func() {
+		if err := engine.Tick(ctx); err != nil {
+			log.Error("remind advisors", "err", err)
+		}
+	})
 	log.Info("veiviser started", "version", version, "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	err = svc.Run(ctx)
 	log.Info("veiviser stopped")
 	return err
+}
+
+// every runs f at each interval until ctx is done.
+func every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f()
+		}
+	}
 }

@@ -346,4 +346,3 @@ func reply(w http.ResponseWriter, status int, result any, desc string, retryAfte
 	}
 	_ = json.NewEncoder(w).Encode(body)
 }
-

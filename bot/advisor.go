@@ -1,0 +1,243 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
+)
+
+// handleAdvisor handles what happens in the advisors' group: replies in a
+// ticket's topic are copied to the woman; /close, /lang, /note and
+// /languages are the advisors' commands; take and close are buttons.
+func (e *Engine) handleAdvisor(ctx context.Context, ev Event) error {
+	if e.esc.Chat == 0 || ev.Chat != e.esc.Chat {
+		return nil // only the advisors' group may act on tickets
+	}
+	if ev.At.IsZero() {
+		ev.At = e.now()
+	}
+	a := &advisorTurn{ctx: ctx, e: e, ev: ev, change: Change{EventID: ev.ID}}
+	a.dispatch()
+	return e.commit(ctx, a.change)
+}
+
+type advisorTurn struct {
+	ctx    context.Context
+	e      *Engine
+	ev     Event
+	change Change
+}
+
+func (a *advisorTurn) dispatch() {
+	switch a.ev.Kind {
+	case EventCommand:
+		switch a.ev.Command {
+		case "languages":
+			a.languages(a.ev.Text)
+		case "close":
+			if tk, ok := a.ticket(a.ev.Thread); ok {
+				a.close(tk)
+			}
+		case "lang":
+			if tk, ok := a.ticket(a.ev.Thread); ok {
+				a.post(tk, a.tr("LangShown", "LangName", locales.Name(tk.Lang), "Lang", tk.Lang))
+			}
+		case "note":
+			// An internal note stays in the topic; it is not copied to her.
+		}
+	case EventButton:
+		kind, num, _ := strings.Cut(a.ev.Data, ":")
+		n, _ := strconv.ParseInt(num, 10, 64)
+		tk, ok := a.ticketByNumber(n)
+		if !ok {
+			return
+		}
+		switch kind {
+		case btnTake:
+			tk.TakenBy = a.ev.From
+			a.change.Tickets = append(a.change.Tickets, tk)
+			a.post(tk, a.tr("TicketTaken", "Name", orDash(a.ev.FromName)))
+		case btnClose:
+			a.close(tk)
+		}
+	case EventText, EventMedia:
+		if tk, ok := a.ticket(a.ev.Thread); ok {
+			a.reply(tk)
+		}
+	}
+}
+
+// ticket finds the live ticket of a topic or thread.
+func (a *advisorTurn) ticket(thread int) (Ticket, bool) {
+	if thread == 0 {
+		return Ticket{}, false
+	}
+	tk, found, err := a.e.store.TicketByThread(a.ctx, thread)
+	if err != nil {
+		a.e.log.Error("read ticket", "err", err)
+	}
+	return tk, found && tk.State != TicketClosed
+}
+
+func (a *advisorTurn) ticketByNumber(n int64) (Ticket, bool) {
+	tk, found, err := a.e.store.Ticket(a.ctx, n)
+	if err != nil {
+		a.e.log.Error("read ticket", "err", err)
+	}
+	return tk, found && tk.State != TicketClosed
+}
+
+// reply copies an advisor's message to the woman; the first reply opens
+// the ticket and is counted for the time-to-first-reply figure.
+func (a *advisorTurn) reply(tk Ticket) {
+	a.change.Actions = append(a.change.Actions, Action{Chat: tk.Chat, CopyFrom: a.ev.Chat, CopyMessage: a.ev.MessageID, Lang: tk.Lang})
+	if a.ev.MessageID == 0 {
+		last := &a.change.Actions[len(a.change.Actions)-1]
+		last.CopyFrom, last.Text = 0, a.ev.Text
+	}
+	a.change.Count = append(a.change.Count, "ticket:reply")
+	if tk.State == TicketWaiting {
+		tk.State, tk.FirstReply = TicketOpen, a.ev.At
+		if tk.TakenBy == 0 {
+			tk.TakenBy = a.ev.From
+		}
+		a.change.Tickets = append(a.change.Tickets, tk)
+		a.change.Count = append(a.change.Count, "ticket:first_reply")
+		a.change.Add = map[string]uint64{"ticket:first_reply_seconds": uint64(max(0, a.ev.At.Sub(tk.Created).Seconds()))}
+	}
+}
+
+// close ends a ticket from the group and asks her for a rating.
+func (a *advisorTurn) close(tk Ticket) {
+	tk.State, tk.Closed = TicketClosed, a.ev.At
+	a.change.Tickets = append(a.change.Tickets, tk)
+	a.change.Count = append(a.change.Count, "ticket:closed")
+	a.post(tk, a.tr("TicketClosedByAdvisor"))
+	text := a.e.strings.T(tk.Lang, "AdvisorClosed", nil) + "\n\n" + a.e.strings.T(tk.Lang, "RateAsk", nil)
+	a.change.Actions = append(a.change.Actions, Action{Chat: tk.Chat, Lang: tk.Lang, Text: locales.Isolate(tk.Lang, text), Buttons: rateButtons(tk.Number)})
+}
+
+// languages registers the languages the advisor speaks: "/languages ar so".
+func (a *advisorTurn) languages(args string) {
+	var langs []string
+	for _, l := range strings.Fields(strings.ToLower(args)) {
+		if content.KnownLanguage(l) && !slices.Contains(langs, l) {
+			langs = append(langs, l)
+		}
+	}
+	a.change.Advisor = &Advisor{User: a.ev.From, Name: a.ev.FromName, Langs: langs}
+	a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang,
+		Text: a.tr("LanguagesSaved", "Name", orDash(a.ev.FromName), "Langs", orDash(strings.Join(langs, " ")))})
+}
+
+func (a *advisorTurn) post(tk Ticket, text string) {
+	a.change.Actions = append(a.change.Actions, Action{Chat: a.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: a.e.esc.Lang, Text: text})
+}
+
+func (a *advisorTurn) tr(id string, args ...any) string {
+	return a.e.strings.T(a.e.esc.Lang, id, pairs(args))
+}
+
+// Tick brings waiting tickets up again: a reminder in the topic while the
+// centre is open, and, once a ticket has waited RaiseAfter, a mention of
+// every registered advisor. The service calls it every minute.
+func (e *Engine) Tick(ctx context.Context) error {
+	if e.esc.Chat == 0 {
+		return nil
+	}
+	now := e.now()
+	cat := e.Catalog()
+	if !cat.Centre.OpenAt(now) {
+		return nil
+	}
+	waiting, err := e.store.Tickets(ctx, TicketWaiting)
+	if err != nil {
+		return fmt.Errorf("tick: %w", err)
+	}
+	advisors, err := e.store.Advisors(ctx)
+	if err != nil {
+		return fmt.Errorf("tick: %w", err)
+	}
+	var c Change
+	for _, tk := range waiting {
+		wait := now.Sub(tk.Created)
+		last := tk.Created
+		if tk.Reminded.After(last) {
+			last = tk.Reminded
+		}
+		post := Action{Chat: e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: e.esc.Lang}
+		data := map[string]any{"Number": tk.Number, "Wait": wait.Round(time.Minute).String()}
+		switch {
+		case !tk.Raised && wait >= e.esc.RaiseAfter:
+			tk.Raised, tk.Reminded = true, now
+			post.Text = e.strings.T(e.esc.Lang, "TicketRaised", data)
+			for _, adv := range advisors {
+				post.Mentions = append(post.Mentions, Mention{User: adv.User, Name: adv.Name})
+			}
+		case now.Sub(last) >= e.esc.RemindEach:
+			tk.Reminded = now
+			post.Text = e.strings.T(e.esc.Lang, "TicketReminder", data)
+		default:
+			continue
+		}
+		c.Tickets = append(c.Tickets, tk)
+		c.Actions = append(c.Actions, post)
+	}
+	if len(c.Tickets) == 0 {
+		return nil
+	}
+	return e.commit(ctx, c)
+}
+
+// staffStats shows staff the figures: questions and answers per language,
+// unanswered rate, escalations, time to first reply and ratings.
+func (t *turn) staffStats() {
+	all, err := t.e.store.Counters(t.ctx, "")
+	if err != nil {
+		t.send(t.tr("Error"), nil)
+		return
+	}
+	lang := t.s.Lang
+	tr := func(id string, args ...any) string { return t.e.strings.T(lang, id, pairs(args)) }
+	var b strings.Builder
+	b.WriteString(tr("StatsHeading") + "\n")
+	fmt.Fprintf(&b, "%s: %d\n", tr("StatsUsers"), all["users:new"])
+	for _, l := range content.Languages() {
+		q, un, tk := all["question:"+l], all["question:unanswered:"+l], all["ticket:lang:"+l]
+		if q+tk == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %d %s, %d%% %s, %d %s\n", l, q, tr("StatsQuestions"), 100*un/max(1, q), tr("StatsUnanswered"), tk, tr("StatsTickets"))
+	}
+	if n := all["ticket:first_reply"]; n > 0 {
+		fmt.Fprintf(&b, "%s: %s\n", tr("StatsFirstReply"), (time.Duration(all["ticket:first_reply_seconds"]/n) * time.Second).String())
+	}
+	var ratings []string
+	for score := 1; score <= 5; score++ {
+		ratings = append(ratings, fmt.Sprintf("%d×%d", score, all["ticket:rating:"+strconv.Itoa(score)]))
+	}
+	fmt.Fprintf(&b, "%s: %s\n", tr("StatsRatings"), strings.Join(ratings, " "))
+	fmt.Fprintf(&b, "%s: %d/%d\n", tr("StatsAnswered"), all["ticket:answered:y"], all["ticket:answered:y"]+all["ticket:answered:n"])
+	type kv struct {
+		id string
+		n  uint64
+	}
+	var answers []kv
+	for k, v := range all {
+		if id, ok := strings.CutPrefix(k, "answer:"); ok {
+			answers = append(answers, kv{id, v})
+		}
+	}
+	slices.SortFunc(answers, func(x, y kv) int { return int(y.n) - int(x.n) })
+	b.WriteString(tr("StatsTopAnswers") + "\n")
+	for _, a := range answers[:min(10, len(answers))] {
+		fmt.Fprintf(&b, "  %d  %s\n", a.n, a.id)
+	}
+	t.send(b.String(), nil)
+}

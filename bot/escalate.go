@@ -1,0 +1,252 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/veiviser/veiviser/locales"
+)
+
+// person answers a request for a human: who will read her messages, that
+// she decides what to share, and when advisors are there; she confirms
+// before anything reaches the group.
+func (t *turn) person() {
+	t.count("person:asked")
+	switch {
+	case t.e.esc.Chat == 0:
+		t.send(t.tr("PersonUnavailable", "Hours", t.hours()), t.menuButtons())
+	case t.s.Ticket != 0 && t.ticketActive():
+		t.send(t.tr("AlreadyConnected"), nil)
+	default:
+		text := t.tr("PersonIntro") + "\n\n" + t.availability()
+		t.send(text, [][]Button{
+			{{Label: t.tr("ButtonConnect"), Data: btnConnect}},
+			{{Label: t.tr("ButtonCancel"), Data: btnMenu}},
+			t.emergencyButton(),
+		})
+	}
+}
+
+// availability says whether advisors are there now, or when they will be.
+func (t *turn) availability() string {
+	c := t.cat.Centre
+	now := t.ev.At
+	if c.OpenAt(now) {
+		return t.tr("AvailableNow", "Hours", t.hours())
+	}
+	return t.tr("AvailableLater", "When", t.when(c.NextOpening(now)), "Hours", t.hours())
+}
+
+// when formats a moment in the centre's week: "Mon 10:00" in her language.
+func (t *turn) when(at time.Time) string {
+	if at.IsZero() {
+		return t.hours()
+	}
+	days := strings.Split(t.tr("Weekdays"), ",")
+	if len(days) != 7 {
+		days = strings.Split("Sun,Mon,Tue,Wed,Thu,Fri,Sat", ",")
+	}
+	if loc := t.cat.Centre.Location; loc != nil {
+		at = at.In(loc)
+	}
+	return fmt.Sprintf("%s %02d:%02d", days[at.Weekday()], at.Hour(), at.Minute())
+}
+
+// ticketActive reports whether her ticket is still waiting or open; a
+// ticket the advisor closed is let go here.
+func (t *turn) ticketActive() bool {
+	tk, found, err := t.e.store.Ticket(t.ctx, t.s.Ticket)
+	if err != nil {
+		t.e.log.Error("read ticket", "err", err)
+		return true // keep relaying rather than drop her messages
+	}
+	if !found || tk.State == TicketClosed {
+		t.s.Ticket = 0
+		return false
+	}
+	return true
+}
+
+// connect opens a ticket: a topic in the advisors' group with a summary,
+// mentioning the advisors who speak her language.
+func (t *turn) connect() {
+	if t.e.esc.Chat == 0 {
+		t.person()
+		return
+	}
+	if t.s.Ticket != 0 && t.ticketActive() {
+		t.send(t.tr("AlreadyConnected"), nil)
+		return
+	}
+	n, err := t.e.store.NextTicketNumber(t.ctx)
+	if err != nil {
+		t.e.log.Error("ticket number", "err", err)
+		t.send(t.tr("Error"), t.menuButtons())
+		return
+	}
+	waiting, _ := t.e.store.Tickets(t.ctx, TicketWaiting)
+	topic := t.screenTopic()
+	tk := Ticket{Number: n, Chat: t.ev.Chat, Lang: t.s.Lang, Topic: topic, State: TicketWaiting, Created: t.ev.At}
+	t.s.Ticket = n
+	t.change.Tickets = append(t.change.Tickets, tk)
+	t.count("ticket:new")
+	t.count("ticket:lang:" + tk.Lang)
+
+	post := Action{Chat: t.e.esc.Chat, Ticket: n, Lang: t.e.esc.Lang,
+		Text:     t.group("TicketSummary", "Number", n, "Lang", tk.Lang, "LangName", locales.Name(tk.Lang), "Topic", topic, "Question", orDash(t.s.Asked)),
+		Buttons:  t.ticketButtons(n),
+		Mentions: t.advisorsFor(tk.Lang),
+	}
+	if t.e.forum.Load() {
+		post.NewTopic = fmt.Sprintf("#%d · %s · %s", n, tk.Lang, topic)
+	}
+	t.change.Actions = append(t.change.Actions, post)
+	t.s.Asked = ""
+
+	text := t.tr("Connected", "Place", len(waiting)+1)
+	if c := t.cat.Centre; !c.OpenAt(t.ev.At) {
+		text += "\n\n" + t.tr("ConnectedLater", "When", t.when(c.NextOpening(t.ev.At)))
+	}
+	t.send(text, [][]Button{t.emergencyButton()})
+}
+
+// screenTopic is the menu topic she was in, for the advisors' summary.
+func (t *turn) screenTopic() string {
+	kind, id, _ := strings.Cut(t.s.Screen, ":")
+	switch kind {
+	case "topic":
+		return id
+	case "entry":
+		if e := t.cat.Entry(id); e != nil {
+			return e.Topic
+		}
+	}
+	return "menu"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+func (t *turn) ticketButtons(n int64) [][]Button {
+	id := strconv.FormatInt(n, 10)
+	return [][]Button{{{Label: t.group("ButtonTake"), Data: btnTake + ":" + id}, {Label: t.group("ButtonClose"), Data: btnClose + ":" + id}}}
+}
+
+// advisorsFor returns the advisors who registered lang.
+func (t *turn) advisorsFor(lang string) []Mention {
+	advisors, err := t.e.store.Advisors(t.ctx)
+	if err != nil {
+		t.e.log.Error("read advisors", "err", err)
+	}
+	var out []Mention
+	for _, a := range advisors {
+		if slices.Contains(a.Langs, lang) {
+			out = append(out, Mention{User: a.User, Name: a.Name})
+		}
+	}
+	return out
+}
+
+// group translates a message for the advisors' group.
+func (t *turn) group(id string, args ...any) string {
+	return t.e.strings.T(t.e.esc.Lang, id, pairs(args))
+}
+
+// relay copies what she sends into her ticket's topic. A message that
+// sounds like danger now also gets her the emergency numbers at once,
+// without waiting for an advisor.
+func (t *turn) relay() {
+	if !t.ticketActive() {
+		t.dispatch()
+		return
+	}
+	a := Action{Chat: t.e.esc.Chat, Ticket: t.s.Ticket, Lang: t.e.esc.Lang}
+	if t.ev.MessageID != 0 {
+		a.CopyFrom, a.CopyMessage = t.ev.Chat, t.ev.MessageID
+	} else {
+		// A channel without message IDs (the terminal): post the text itself.
+		a.Text = "💬 " + orDash(t.ev.Text)
+	}
+	t.change.Actions = append(t.change.Actions, a)
+	t.count("ticket:message")
+	if t.ev.Kind == EventText && t.cat.Search(t.ev.Text, t.s.Lang).Emergency {
+		t.count("question:emergency")
+		if e := t.cat.Entry(emergencyID); e != nil {
+			t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), nil)
+			t.addPhones(e)
+		}
+	}
+}
+
+// end lets her finish the conversation herself.
+func (t *turn) end() {
+	if t.s.Ticket == 0 || !t.ticketActive() {
+		t.send(t.tr("NoTicket"), t.menuButtons())
+		return
+	}
+	tk, _, _ := t.e.store.Ticket(t.ctx, t.s.Ticket)
+	tk.State, tk.Closed = TicketClosed, t.ev.At
+	t.change.Tickets = append(t.change.Tickets, tk)
+	t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: t.e.esc.Lang, Text: t.group("TicketEndedByHer")})
+	t.s.Ticket = 0
+	t.count("ticket:closed")
+	t.send(t.tr("TicketEnded")+"\n\n"+t.tr("RateAsk"), rateButtons(tk.Number))
+}
+
+// rateButtons ask for a 1–5 rating of ticket n.
+func rateButtons(n int64) [][]Button {
+	var row []Button
+	for score := 1; score <= 5; score++ {
+		row = append(row, Button{Label: strconv.Itoa(score), Data: fmt.Sprintf("%s:%d:%d", btnRate, n, score)})
+	}
+	return [][]Button{row}
+}
+
+// rate records her rating ("<ticket>:<1-5>") and whether her question was
+// answered ("<ticket>:y" or ":n"), and tells the advisors.
+func (t *turn) rate(arg string) {
+	num, val, _ := strings.Cut(arg, ":")
+	n, err := strconv.ParseInt(num, 10, 64)
+	tk, found, _ := t.e.store.Ticket(t.ctx, n)
+	if err != nil || !found || tk.Chat != t.ev.Chat {
+		t.mainMenu(false)
+		return
+	}
+	post := Action{Chat: t.e.esc.Chat, Ticket: n, Thread: tk.Thread, Lang: t.e.esc.Lang}
+	switch val {
+	case "y", "n":
+		t.count("ticket:answered:" + val)
+		post.Text = t.group("TicketAnswered", "Answered", val)
+		t.change.Actions = append(t.change.Actions, post)
+		t.reply(t.tr("Thanks"), t.menuButtons(), true)
+	case "1", "2", "3", "4", "5":
+		t.count("ticket:rating:" + val)
+		post.Text = t.group("TicketRated", "Rating", val)
+		t.change.Actions = append(t.change.Actions, post)
+		t.reply(t.tr("AnsweredAsk"), [][]Button{{
+			{Label: t.tr("ButtonYes"), Data: fmt.Sprintf("%s:%d:y", btnRate, n)},
+			{Label: t.tr("ButtonNo"), Data: fmt.Sprintf("%s:%d:n", btnRate, n)},
+		}}, true)
+	default:
+		t.mainMenu(false)
+	}
+}
+
+// pairs turns name, value arguments into template data.
+func pairs(args []any) map[string]any {
+	if len(args) == 0 {
+		return nil
+	}
+	data := map[string]any{}
+	for i := 0; i+1 < len(args); i += 2 {
+		data[fmt.Sprint(args[i])] = args[i+1]
+	}
+	return data
+}

@@ -1,0 +1,195 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+func ticketKey(n int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(n)) }
+
+func threadKey(thread int) []byte { return []byte("t" + strconv.Itoa(thread)) }
+
+// putTicket stores a ticket and indexes its thread (forum topic or summary
+// message), so an advisor's message in the group finds its ticket.
+func putTicket(tx *bolt.Tx, t bot.Ticket) error {
+	v, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketTickets).Put(ticketKey(t.Number), v); err != nil {
+		return err
+	}
+	if t.Thread != 0 {
+		return tx.Bucket(bucketThreads).Put(threadKey(t.Thread), ticketKey(t.Number))
+	}
+	return nil
+}
+
+func getTicket(tx *bolt.Tx, n int64) (bot.Ticket, bool, error) {
+	v := tx.Bucket(bucketTickets).Get(ticketKey(n))
+	if v == nil {
+		return bot.Ticket{}, false, nil
+	}
+	var t bot.Ticket
+	err := json.Unmarshal(v, &t)
+	return t, err == nil, err
+}
+
+// Ticket returns a ticket by number.
+func (s *Store) Ticket(_ context.Context, n int64) (bot.Ticket, bool, error) {
+	var t bot.Ticket
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		t, found, err = getTicket(tx, n)
+		return err
+	})
+	if err != nil {
+		return bot.Ticket{}, false, fmt.Errorf("read ticket: %w", err)
+	}
+	return t, found, nil
+}
+
+// TicketByThread finds the ticket a group message belongs to: by its forum
+// topic, or by the ticket message it replies to.
+func (s *Store) TicketByThread(_ context.Context, thread int) (bot.Ticket, bool, error) {
+	var t bot.Ticket
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		k := tx.Bucket(bucketThreads).Get(threadKey(thread))
+		if k == nil {
+			return nil
+		}
+		var err error
+		t, found, err = getTicket(tx, int64(binary.BigEndian.Uint64(k)))
+		return err
+	})
+	if err != nil {
+		return bot.Ticket{}, false, fmt.Errorf("read ticket: %w", err)
+	}
+	return t, found, nil
+}
+
+// LinkThread records that a group message or topic belongs to a ticket; the
+// sender calls it with what Telegram answered.
+func (s *Store) LinkThread(_ context.Context, ticket int64, thread int, anchor bool) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if anchor {
+			t, found, err := getTicket(tx, ticket)
+			if err != nil || !found {
+				return err
+			}
+			t.Thread = thread
+			return putTicket(tx, t)
+		}
+		return tx.Bucket(bucketThreads).Put(threadKey(thread), ticketKey(ticket))
+	})
+	if err != nil {
+		return fmt.Errorf("link thread: %w", err)
+	}
+	return nil
+}
+
+// Tickets returns the tickets in a state ("" for all), oldest first.
+func (s *Store) Tickets(_ context.Context, state string) ([]bot.Ticket, error) {
+	var out []bot.Ticket
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTickets).ForEach(func(_, v []byte) error {
+			var t bot.Ticket
+			if err := json.Unmarshal(v, &t); err != nil {
+				return err
+			}
+			if state == "" || t.State == state {
+				out = append(out, t)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read tickets: %w", err)
+	}
+	return out, nil
+}
+
+// NextTicketNumber hands out ticket numbers, 1, 2, 3…
+func (s *Store) NextTicketNumber(_ context.Context) (int64, error) {
+	var n uint64
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.Bucket(bucketTickets).NextSequence()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("ticket number: %w", err)
+	}
+	return int64(n), nil
+}
+
+// deleteTickets removes every ticket of a chat and its thread links.
+func deleteTickets(tx *bolt.Tx, chat int64) error {
+	b := tx.Bucket(bucketTickets)
+	var doomed []bot.Ticket
+	err := b.ForEach(func(_, v []byte) error {
+		var t bot.Ticket
+		if err := json.Unmarshal(v, &t); err == nil && t.Chat == chat {
+			doomed = append(doomed, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	threads := tx.Bucket(bucketThreads)
+	for _, t := range doomed {
+		if err := b.Delete(ticketKey(t.Number)); err != nil {
+			return err
+		}
+		var links [][]byte
+		_ = threads.ForEach(func(k, v []byte) error {
+			if int64(binary.BigEndian.Uint64(v)) == t.Number {
+				links = append(links, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range links {
+			if err := threads.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func putAdvisor(tx *bolt.Tx, a bot.Advisor) error {
+	v, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketAdvisors).Put(chatKey(a.User), v)
+}
+
+// Advisors returns the advisors who registered their languages.
+func (s *Store) Advisors(_ context.Context) ([]bot.Advisor, error) {
+	var out []bot.Advisor
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAdvisors).ForEach(func(_, v []byte) error {
+			var a bot.Advisor
+			if err := json.Unmarshal(v, &a); err != nil {
+				return err
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read advisors: %w", err)
+	}
+	return out, nil
+}
