@@ -46,6 +46,8 @@ type Server struct {
 	// Limits, if set, makes sendMessage/editMessageText/copyMessage answer
 	// 429 when Telegram would.
 	Limits *Limits
+	// Forum is what getChat says of a group: whether it has topics.
+	Forum bool
 
 	mu        sync.Mutex
 	calls     []Call
@@ -56,6 +58,7 @@ type Server struct {
 	arrived   chan struct{}
 	sendLog   map[int64][]time.Time
 	global    []time.Time
+	topics    int
 	Throttled int
 }
 
@@ -128,7 +131,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		reply(w, 200, msg, "", 0)
 	case "createForumTopic":
-		reply(w, 200, map[string]any{"message_thread_id": 77, "name": c.Params["name"], "icon_color": 0}, "", 0)
+		s.mu.Lock()
+		s.topics++
+		id := 76 + s.topics
+		s.mu.Unlock()
+		reply(w, 200, map[string]any{"message_thread_id": id, "name": c.Params["name"], "icon_color": 0}, "", 0)
+	case "getChat":
+		reply(w, 200, map[string]any{"id": c.Int("chat_id"), "type": "supergroup", "title": "Advisors", "is_forum": s.Forum,
+			"accent_color_id": 0, "max_reaction_count": 0}, "", 0)
 	default:
 		reply(w, 200, true, "", 0)
 	}
@@ -345,4 +355,27 @@ func reply(w http.ResponseWriter, status int, result any, desc string, retryAfte
 		}
 	}
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// GroupMessage is a message from an advisor in a group; thread is the forum
+// topic (forum true) or the message it replies to.
+func GroupMessage(group, user int64, msgID, thread int, forum bool, text string) map[string]any {
+	msg := map[string]any{
+		"message_id": msgID, "date": time.Now().Unix(), "text": text,
+		"chat": map[string]any{"id": group, "type": "supergroup", "title": "Advisors", "is_forum": forum},
+		"from": map[string]any{"id": user, "is_bot": false, "first_name": "Amina"},
+	}
+	if forum {
+		msg["message_thread_id"], msg["is_topic_message"] = thread, true
+	} else if thread != 0 {
+		msg["reply_to_message"] = map[string]any{"message_id": thread, "date": time.Now().Unix(), "chat": map[string]any{"id": group, "type": "supergroup"}}
+	}
+	return map[string]any{"message": msg}
+}
+
+// MessageWithID is Message with a chosen message_id.
+func MessageWithID(chat int64, lang, text string, id int) map[string]any {
+	u := Message(chat, lang, text)
+	u["message"].(map[string]any)["message_id"] = id
+	return u
 }
