@@ -14,14 +14,14 @@ import (
 // /clear can empty her chat on a shared phone.
 const messageLife = 48 * time.Hour
 
-func messageKey(chat int64, id int) []byte {
-	return binary.BigEndian.AppendUint64(chatKey(chat), uint64(id))
+func (s *Store) messageKey(chat int64, id int) []byte {
+	return binary.BigEndian.AppendUint64(s.chatKey(chat), uint64(id))
 }
 
-func recordMessages(tx *bolt.Tx, chat int64, ids []int, at time.Time) error {
+func (s *Store) recordMessages(tx *bolt.Tx, chat int64, ids []int, at time.Time) error {
 	b := tx.Bucket(bucketMessages)
 	for _, id := range ids {
-		if err := b.Put(messageKey(chat, id), timeValue(at)); err != nil {
+		if err := b.Put(s.messageKey(chat, id), timeValue(at)); err != nil {
 			return err
 		}
 	}
@@ -30,7 +30,7 @@ func recordMessages(tx *bolt.Tx, chat int64, ids []int, at time.Time) error {
 
 // RecordMessage remembers a message the bot sent to a private chat.
 func (s *Store) RecordMessage(_ context.Context, chat int64, id int, at time.Time) error {
-	err := s.db.Update(func(tx *bolt.Tx) error { return recordMessages(tx, chat, []int{id}, at) })
+	err := s.update(func(tx *bolt.Tx) error { return s.recordMessages(tx, chat, []int{id}, at) })
 	if err != nil {
 		return fmt.Errorf("record message: %w", err)
 	}
@@ -40,12 +40,12 @@ func (s *Store) RecordMessage(_ context.Context, chat int64, id int, at time.Tim
 // RecentMessages returns the IDs of a chat's messages sent since a time.
 func (s *Store) RecentMessages(_ context.Context, chat int64, since time.Time) ([]int, error) {
 	var out []int
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketMessages).Cursor()
-		prefix := chatKey(chat)
-		for k, v := c.Seek(prefix); k != nil && len(k) == 16 && string(k[:8]) == string(prefix); k, v = c.Next() {
+		prefix := s.chatKey(chat)
+		for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
 			if len(v) == 8 && !time.Unix(0, int64(binary.BigEndian.Uint64(v))).Before(since) {
-				out = append(out, int(binary.BigEndian.Uint64(k[8:])))
+				out = append(out, int(binary.BigEndian.Uint64(k[len(prefix):])))
 			}
 		}
 		return nil
@@ -57,12 +57,12 @@ func (s *Store) RecentMessages(_ context.Context, chat int64, since time.Time) (
 }
 
 // clearMessages forgets every message ID of a chat.
-func clearMessages(tx *bolt.Tx, chat int64) error {
+func (s *Store) clearMessages(tx *bolt.Tx, chat int64) error {
 	b := tx.Bucket(bucketMessages)
 	c := b.Cursor()
-	prefix := chatKey(chat)
+	prefix := s.chatKey(chat)
 	var doomed [][]byte
-	for k, _ := c.Seek(prefix); k != nil && len(k) == 16 && string(k[:8]) == string(prefix); k, _ = c.Next() {
+	for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, _ = c.Next() {
 		doomed = append(doomed, append([]byte(nil), k...))
 	}
 	for _, k := range doomed {

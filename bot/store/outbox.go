@@ -32,7 +32,7 @@ func enqueue(tx *bolt.Tx, a bot.Action) error {
 // Pending returns up to limit queued actions, oldest first.
 func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 	var out []bot.Queued
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
 			var q queued
@@ -51,7 +51,7 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 
 // Done removes a delivered (or permanently undeliverable) action.
 func (s *Store) Done(_ context.Context, id uint64) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketOutbox).Delete(binary.BigEndian.AppendUint64(nil, id))
 	})
 	if err != nil {
@@ -63,7 +63,7 @@ func (s *Store) Done(_ context.Context, id uint64) error {
 // OutboxDepth is the number of actions waiting.
 func (s *Store) OutboxDepth() int {
 	var n int
-	_ = s.db.View(func(tx *bolt.Tx) error {
+	_ = s.view(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketOutbox).Stats().KeyN
 		return nil
 	})

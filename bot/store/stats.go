@@ -48,7 +48,7 @@ func addOne(tx *bolt.Tx, now time.Time, name string, delta uint64) error {
 // prefix, summed over all days.
 func (s *Store) Counters(_ context.Context, prefix string) (map[string]uint64, error) {
 	out := map[string]uint64{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketStats).ForEach(func(k, v []byte) error {
 			_, name, _ := strings.Cut(string(k), " ")
 			if strings.HasPrefix(name, prefix) && len(v) == 8 {
@@ -80,7 +80,7 @@ func putQuestion(tx *bolt.Tx, q bot.Question) error {
 // Questions returns the unanswered questions kept for staff, oldest first.
 func (s *Store) Questions(_ context.Context) ([]bot.Question, error) {
 	var out []bot.Question
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketQuestions).ForEach(func(_, v []byte) error {
 			var q bot.Question
 			if err := json.Unmarshal(v, &q); err != nil {

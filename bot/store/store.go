@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -31,13 +34,41 @@ var (
 
 // Store is the bbolt-backed implementation of bot.Store and the outbox.
 type Store struct {
-	db *bolt.DB
+	mu   sync.RWMutex // held exclusively only while Compact swaps the file
+	db   *bolt.DB
+	path string
+	hk   []byte // key of the keyed hashes that stand for chat IDs
+}
+
+func (s *Store) view(fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.View(fn)
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.Update(fn)
 }
 
 var _ bot.Store = (*Store)(nil)
 
-// Open opens or creates the database file, readable only by its owner.
+// Open opens or creates the database file, readable only by its owner,
+// and the secret key next to it (PATH.key, created on first start).
 func Open(path string) (*Store, error) {
+	hk, err := loadKey(path + ".key")
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	db, err := openBolt(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db, path: path, hk: hk}, nil
+}
+
+func openBolt(path string) (*bolt.DB, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -58,12 +89,12 @@ func Open(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	return &Store{db: db}, nil
+	return db, nil
 }
 
 // Ping checks that the database answers.
 func (s *Store) Ping() error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketSessions) == nil {
 			return errors.New("store: sessions bucket missing")
 		}
@@ -72,22 +103,33 @@ func (s *Store) Ping() error {
 }
 
 // Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.Close()
+}
 
-func chatKey(chat int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(chat)) }
+// chatKey stands for a chat in keys that need not be read back: a keyed
+// hash, so the file does not list who used the bot.
+func (s *Store) chatKey(chat int64) []byte {
+	m := hmac.New(sha256.New, s.hk)
+	m.Write(binary.BigEndian.AppendUint64(nil, uint64(chat)))
+	return m.Sum(nil)[:16]
+}
 
 // Session returns the session of a chat.
 func (s *Store) Session(_ context.Context, chat int64) (bot.Session, bool, error) {
 	var sess bot.Session
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketSessions).Get(chatKey(chat))
+	err := s.view(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketSessions).Get(s.chatKey(chat))
 		if v == nil {
 			return nil
 		}
 		found = true
 		return json.Unmarshal(v, &sess)
 	})
+	sess.Chat = chat // not stored: the key stands for it
 	if err != nil {
 		return bot.Session{}, false, fmt.Errorf("read session: %w", err)
 	}
@@ -97,7 +139,7 @@ func (s *Store) Session(_ context.Context, chat int64) (bot.Session, bool, error
 // Seen reports whether an event ID was already handled.
 func (s *Store) Seen(_ context.Context, eventID string) (bool, error) {
 	var seen bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		seen = tx.Bucket(bucketEvents).Get([]byte(eventID)) != nil
 		return nil
 	})
@@ -109,7 +151,7 @@ func (s *Store) Seen(_ context.Context, eventID string) (bool, error) {
 
 // Commit applies everything one event changed in a single transaction.
 func (s *Store) Commit(_ context.Context, c bot.Change) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		now := time.Now()
 		if c.EventID != "" {
 			if tx.Bucket(bucketEvents).Get([]byte(c.EventID)) != nil {
@@ -120,17 +162,17 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 			}
 		}
 		if c.Forget != 0 {
-			if err := forgetChat(tx, c.Forget); err != nil {
+			if err := s.forgetChat(tx, c.Forget); err != nil {
 				return err
 			}
 		}
 		if len(c.Messages) > 0 {
-			if err := recordMessages(tx, c.Chat, c.Messages, now); err != nil {
+			if err := s.recordMessages(tx, c.Chat, c.Messages, now); err != nil {
 				return err
 			}
 		}
 		if c.Cleared != 0 {
-			if err := clearMessages(tx, c.Cleared); err != nil {
+			if err := s.clearMessages(tx, c.Cleared); err != nil {
 				return err
 			}
 		}
@@ -140,11 +182,13 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 			}
 		}
 		if c.Session != nil {
-			v, err := json.Marshal(c.Session)
+			stored := *c.Session
+			stored.Chat = 0
+			v, err := json.Marshal(stored)
 			if err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketSessions).Put(chatKey(c.Session.Chat), v); err != nil {
+			if err := tx.Bucket(bucketSessions).Put(s.chatKey(c.Session.Chat), v); err != nil {
 				return err
 			}
 		}
@@ -179,6 +223,11 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 	if err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if c.Forget != 0 {
+		// Deleted values stay in bbolt's free pages: rewrite the file so
+		// what she asked to forget is gone from the disk too.
+		return s.Compact()
+	}
 	return nil
 }
 
@@ -187,14 +236,14 @@ var errDuplicate = errors.New("event already handled")
 func timeValue(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())) }
 
 // forgetChat deletes the session and every queued message of a chat.
-func forgetChat(tx *bolt.Tx, chat int64) error {
-	if err := tx.Bucket(bucketSessions).Delete(chatKey(chat)); err != nil {
+func (s *Store) forgetChat(tx *bolt.Tx, chat int64) error {
+	if err := tx.Bucket(bucketSessions).Delete(s.chatKey(chat)); err != nil {
 		return err
 	}
 	if err := deleteTickets(tx, chat); err != nil {
 		return err
 	}
-	if err := clearMessages(tx, chat); err != nil {
+	if err := s.clearMessages(tx, chat); err != nil {
 		return err
 	}
 	return unqueue(tx, chat)

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
@@ -120,5 +121,89 @@ func TestQuestionsCarryNoChat(t *testing.T) {
 	qs, err := s.Questions(ctx)
 	if err != nil || len(qs) != 1 || qs[0].Text != "xyz" {
 		t.Fatalf("Questions = %+v, %v", qs, err)
+	}
+}
+
+// TestForgetLeavesNothingInTheFile greps the raw database file for her chat
+// ID (as the keyed hash that stands for it too) and her words after /forget.
+func TestForgetLeavesNothingInTheFile(t *testing.T) {
+	ctx := context.Background()
+	s, path := mustOpen(t)
+	const chat = 987654321
+	secret := "my husband hits me every night, please help (a distinctive sentence)"
+	sess := bot.Session{Chat: chat, Lang: "en", Ticket: 1}
+	tk := bot.Ticket{Number: 1, Chat: chat, State: bot.TicketOpen, Thread: 77}
+	if err := s.Commit(ctx, bot.Change{Session: &sess, Tickets: []bot.Ticket{tk}, Chat: chat, Messages: []int{5, 6},
+		Actions: []bot.Action{{Chat: chat, Text: secret}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Fill and churn other data so pages are reused and freed.
+	for i := range 200 {
+		other := bot.Session{Chat: int64(1000 + i), Lang: "so"}
+		_ = s.Commit(ctx, bot.Change{Session: &other})
+	}
+	before, _ := os.ReadFile(path)
+	if !bytes.Contains(before, []byte(secret)) {
+		t.Fatal("test is broken: the text is not in the file before /forget")
+	}
+	if err := s.Commit(ctx, bot.Change{Forget: chat}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idBytes := binary.BigEndian.AppendUint64(nil, uint64(chat))
+	for name, needle := range map[string][]byte{
+		"text": []byte(secret), "chat ID": []byte("987654321"), "chat ID bytes": idBytes, "keyed chat": s.chatKey(chat),
+	} {
+		if bytes.Contains(raw, needle) {
+			t.Errorf("the %s is still in the database file after /forget", name)
+		}
+	}
+	if _, found, _ := s.Session(ctx, 1000); !found {
+		t.Error("compaction lost another user's session")
+	}
+}
+
+func TestPurgeOnAFakeClock(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	old := bot.Session{Chat: 1, Seen: now.Add(-31 * 24 * time.Hour)}
+	fresh := bot.Session{Chat: 2, Seen: now.Add(-time.Hour)}
+	waiting := bot.Session{Chat: 3, Seen: now.Add(-40 * 24 * time.Hour), Ticket: 9}
+	_ = s.Commit(ctx, bot.Change{Session: &old})
+	_ = s.Commit(ctx, bot.Change{Session: &fresh})
+	_ = s.Commit(ctx, bot.Change{Session: &waiting, Tickets: []bot.Ticket{
+		{Number: 9, Chat: 3, State: bot.TicketWaiting},
+		{Number: 8, Chat: 4, State: bot.TicketClosed, Closed: now.Add(-60 * 24 * time.Hour)},
+	}})
+	q := bot.Question{Lang: "en", Text: "old", At: now.Add(-40 * 24 * time.Hour)}
+	_ = s.Commit(ctx, bot.Change{Question: &q})
+	n, err := s.Purge(ctx, now.Add(-720*time.Hour), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := s.Session(ctx, 1); found {
+		t.Error("idle session kept past retention")
+	}
+	if _, found, _ := s.Session(ctx, 2); !found {
+		t.Error("recent session purged")
+	}
+	if _, found, _ := s.Session(ctx, 3); !found {
+		t.Error("session with a waiting ticket purged")
+	}
+	if _, found, _ := s.Ticket(ctx, 8); found {
+		t.Error("old closed ticket kept")
+	}
+	if _, found, _ := s.Ticket(ctx, 9); !found {
+		t.Error("waiting ticket purged")
+	}
+	if qs, _ := s.Questions(ctx); len(qs) != 0 {
+		t.Error("old unanswered question kept")
+	}
+	if n < 3 {
+		t.Errorf("purged %d records, want at least 3", n)
 	}
 }

@@ -46,7 +46,7 @@ func getTicket(tx *bolt.Tx, n int64) (bot.Ticket, bool, error) {
 func (s *Store) Ticket(_ context.Context, n int64) (bot.Ticket, bool, error) {
 	var t bot.Ticket
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		t, found, err = getTicket(tx, n)
 		return err
@@ -62,7 +62,7 @@ func (s *Store) Ticket(_ context.Context, n int64) (bot.Ticket, bool, error) {
 func (s *Store) TicketByThread(_ context.Context, thread int) (bot.Ticket, bool, error) {
 	var t bot.Ticket
 	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		k := tx.Bucket(bucketThreads).Get(threadKey(thread))
 		if k == nil {
 			return nil
@@ -80,7 +80,7 @@ func (s *Store) TicketByThread(_ context.Context, thread int) (bot.Ticket, bool,
 // LinkThread records that a group message or topic belongs to a ticket; the
 // sender calls it with what Telegram answered.
 func (s *Store) LinkThread(_ context.Context, ticket int64, thread int, anchor bool) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		if anchor {
 			t, found, err := getTicket(tx, ticket)
 			if err != nil || !found {
@@ -100,7 +100,7 @@ func (s *Store) LinkThread(_ context.Context, ticket int64, thread int, anchor b
 // Tickets returns the tickets in a state ("" for all), oldest first.
 func (s *Store) Tickets(_ context.Context, state string) ([]bot.Ticket, error) {
 	var out []bot.Ticket
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketTickets).ForEach(func(_, v []byte) error {
 			var t bot.Ticket
 			if err := json.Unmarshal(v, &t); err != nil {
@@ -121,7 +121,7 @@ func (s *Store) Tickets(_ context.Context, state string) ([]bot.Ticket, error) {
 // NextTicketNumber hands out ticket numbers, 1, 2, 3…
 func (s *Store) NextTicketNumber(_ context.Context) (int64, error) {
 	var n uint64
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.Bucket(bucketTickets).NextSequence()
 		return err
@@ -146,22 +146,30 @@ func deleteTickets(tx *bolt.Tx, chat int64) error {
 	if err != nil {
 		return err
 	}
-	threads := tx.Bucket(bucketThreads)
 	for _, t := range doomed {
-		if err := b.Delete(ticketKey(t.Number)); err != nil {
+		if err := deleteTicket(tx, t); err != nil {
 			return err
 		}
-		var links [][]byte
-		_ = threads.ForEach(func(k, v []byte) error {
-			if int64(binary.BigEndian.Uint64(v)) == t.Number {
-				links = append(links, append([]byte(nil), k...))
-			}
-			return nil
-		})
-		for _, k := range links {
-			if err := threads.Delete(k); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// deleteTicket removes a ticket and the links of its thread.
+func deleteTicket(tx *bolt.Tx, t bot.Ticket) error {
+	if err := tx.Bucket(bucketTickets).Delete(ticketKey(t.Number)); err != nil {
+		return err
+	}
+	threads := tx.Bucket(bucketThreads)
+	var links [][]byte
+	_ = threads.ForEach(func(k, v []byte) error {
+		if int64(binary.BigEndian.Uint64(v)) == t.Number {
+			links = append(links, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range links {
+		if err := threads.Delete(k); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -172,13 +180,13 @@ func putAdvisor(tx *bolt.Tx, a bot.Advisor) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucketAdvisors).Put(chatKey(a.User), v)
+	return tx.Bucket(bucketAdvisors).Put(binary.BigEndian.AppendUint64(nil, uint64(a.User)), v)
 }
 
 // Advisors returns the advisors who registered their languages.
 func (s *Store) Advisors(_ context.Context) ([]bot.Advisor, error) {
 	var out []bot.Advisor
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketAdvisors).ForEach(func(_, v []byte) error {
 			var a bot.Advisor
 			if err := json.Unmarshal(v, &a); err != nil {

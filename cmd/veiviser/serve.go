@@ -164,6 +164,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			log.Error("remind advisors", "err", err)
 		}
 	})
+	go every(ctx, time.Hour, func() { purge(ctx, st, cfg.Retention, log) })
+	purge(ctx, st, cfg.Retention, log)
 	log.Info("veiviser started", "version", version, "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
 	err = svc.Run(ctx)
 	log.Info("veiviser stopped")
@@ -182,4 +184,23 @@ func every(ctx context.Context, interval time.Duration, f func()) {
 			f()
 		}
 	}
+}
+
+// purge deletes data older than the retention period and rewrites the
+// file so it is gone from the disk too.
+func purge(ctx context.Context, st *store.Store, retention time.Duration, log *slog.Logger) {
+	now := time.Now()
+	n, err := st.Purge(ctx, now.Add(-retention), now)
+	if err != nil {
+		log.Error("retention purge", "err", err)
+		return
+	}
+	if n == 0 {
+		return
+	}
+	if err := st.Compact(); err != nil {
+		log.Error("compact after purge", "err", err)
+		return
+	}
+	log.Info("retention purge", "records", n)
 }
