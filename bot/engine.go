@@ -27,6 +27,9 @@ type Engine struct {
 	esc     Escalation
 	forum   atomic.Bool
 	staff   map[int64]bool
+	content ContentStore
+	// reloadSource reads the content directory again; nil with the embedded catalog.
+	reloadSource func() (*content.Catalog, content.Report, error)
 }
 
 // Escalation configures the hand-over to human advisors.
@@ -47,12 +50,15 @@ type Config struct {
 	Flood      ratelimit.Rate   // messages one chat may send; zero means no limit
 	Escalation Escalation
 	Staff      []int64 // Telegram user IDs allowed staff commands
+
+	Content ContentStore                                     // versions, questions, subscribers; nil turns staff content tools off
+	Reload  func() (*content.Catalog, content.Report, error) // reads the content directory; nil with the embedded catalog
 }
 
 // New returns an engine ready to handle events.
 func New(cfg Config) *Engine {
 	e := &Engine{strings: cfg.Strings, store: cfg.Store, now: cfg.Now, log: cfg.Log, flood: newFloodGuard(cfg.Flood),
-		esc: cfg.Escalation, staff: map[int64]bool{}}
+		esc: cfg.Escalation, staff: map[int64]bool{}, content: cfg.Content, reloadSource: cfg.Reload}
 	for _, id := range cfg.Staff {
 		e.staff[id] = true
 	}
@@ -140,7 +146,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 	case flood == floodWarn:
 		t.count("flood:warned")
 		t.send(t.tr("SlowDown"), nil)
-	case t.s.Ticket != 0 && (ev.Kind == EventText || ev.Kind == EventMedia):
+	case t.s.Ticket != 0 && (ev.Kind == EventText || ev.Kind == EventMedia || ev.Kind == EventDocument && !t.e.staff[ev.Chat]):
 		t.relay()
 	default:
 		t.dispatch()
@@ -170,13 +176,26 @@ func (t *turn) dispatch() {
 			return
 		}
 		t.question(t.ev.Text)
+	case EventDocument:
+		if t.e.staff[t.ev.Chat] && t.e.content != nil {
+			t.upload()
+			return
+		}
+		t.send(t.tr("Unsupported"), t.menuButtons())
 	case EventMedia:
 		t.send(t.tr("Unsupported"), t.menuButtons())
 	}
 }
 
 func (t *turn) command(name, args string) {
+	if t.staffCommand(name, args) {
+		return
+	}
 	switch name {
+	case "subscribe":
+		t.subscribe(true)
+	case "unsubscribe":
+		t.subscribe(false)
 	case "start":
 		t.start(args)
 	case "menu":
@@ -199,13 +218,6 @@ func (t *turn) command(name, args string) {
 		t.send(t.tr(msg), t.menuButtons())
 	case "end":
 		t.end()
-	case "stats":
-		if t.e.staff[t.ev.Chat] {
-			t.staffStats()
-			return
-		}
-		t.send(t.tr("UnknownCommand"), nil)
-		t.mainMenu(false)
 	default:
 		t.count("command:unknown")
 		t.send(t.tr("UnknownCommand"), nil)

@@ -19,6 +19,9 @@ const (
 	EventMedia
 	// EventBlocked means she blocked the bot: nothing queued can reach her.
 	EventBlocked
+	// EventDocument is a file; File holds its bytes when the channel fetched
+	// them (only for staff, who upload content this way).
+	EventDocument
 )
 
 // Event is one thing a user did, in the engine's terms.
@@ -38,6 +41,9 @@ type Event struct {
 	From     int64  // advisor's user ID (never set for the women)
 	FromName string // advisor's first name, to mention her in the group
 	Thread   int    // forum topic of the message, or the group message it replies to
+
+	FileName string // EventDocument
+	File     []byte
 }
 
 // Button is an option under a message. Data is at most 64 bytes.
@@ -150,6 +156,23 @@ type Change struct {
 	Messages []int             // her message IDs in Chat, kept 48 hours so /clear can delete them
 	Chat     int64             // the chat Messages belong to
 	Cleared  int64             // forget the message IDs of this chat (they were deleted)
+
+	Subscription *Subscription // opt in or out of announcements
+}
+
+// Subscription is a chat's opt-in to announcements in its language.
+type Subscription struct {
+	Chat int64
+	Lang string
+	On   bool
+}
+
+// Version is a published state of the content.
+type Version struct {
+	Number  int
+	By      int64 // staff member's user ID; 0 for the content directory or a signal
+	At      time.Time
+	Summary string
 }
 
 // Store keeps sessions and tickets and queues outgoing actions. bot/store

@@ -30,7 +30,7 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 	}
 	slices.Sort(names)
 	var report Report
-	cat := &Catalog{Entries: map[string]*Entry{}}
+	cat := &Catalog{Entries: map[string]*Entry{}, Files: map[string][]byte{}}
 	sum := sha256.New()
 	var entries []*Entry
 	for _, name := range names {
@@ -40,6 +40,7 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 		}
 		sum.Write([]byte(name))
 		sum.Write(data)
+		cat.Files[name] = data
 		d := &decoder{file: name, report: &report}
 		entries = append(entries, d.file_(data, cat)...)
 	}

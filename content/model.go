@@ -115,7 +115,8 @@ type Catalog struct {
 	Entries map[string]*Entry
 	Signals Signals
 	Centre  Centre
-	Version string // hash over all files, to tell versions apart
+	Version string            // hash over all files, to tell versions apart
+	Files   map[string][]byte // the files it was loaded from, to stage edits on top
 
 	index *index
 }

@@ -147,3 +147,7 @@ func ethiopic(w string) bool {
 	}
 	return false
 }
+
+// Words is the normalised words of a text, as matching sees them; staff
+// tools use it to group similar questions.
+func Words(s string) []string { return words(s) }

@@ -19,17 +19,20 @@ import (
 
 // Bucket names; docs/privacy.md says what each holds, why and for how long.
 var (
-	bucketSessions  = []byte("sessions")
-	bucketOutbox    = []byte("outbox")
-	bucketEvents    = []byte("events")
-	bucketQuestions = []byte("questions")
-	bucketStats     = []byte("stats")
-	bucketTickets   = []byte("tickets")
-	bucketThreads   = []byte("threads")
-	bucketAdvisors  = []byte("advisors")
-	bucketMessages  = []byte("messages")
-	allBuckets      = [][]byte{bucketSessions, bucketOutbox, bucketEvents, bucketQuestions, bucketStats,
-		bucketTickets, bucketThreads, bucketAdvisors, bucketMessages}
+	bucketSessions    = []byte("sessions")
+	bucketOutbox      = []byte("outbox")
+	bucketEvents      = []byte("events")
+	bucketQuestions   = []byte("questions")
+	bucketStats       = []byte("stats")
+	bucketTickets     = []byte("tickets")
+	bucketThreads     = []byte("threads")
+	bucketAdvisors    = []byte("advisors")
+	bucketMessages    = []byte("messages")
+	bucketVersions    = []byte("versions")
+	bucketMeta        = []byte("meta")
+	bucketSubscribers = []byte("subscribers")
+	allBuckets        = [][]byte{bucketSessions, bucketOutbox, bucketEvents, bucketQuestions, bucketStats,
+		bucketTickets, bucketThreads, bucketAdvisors, bucketMessages, bucketVersions, bucketMeta, bucketSubscribers}
 )
 
 // Store is the bbolt-backed implementation of bot.Store and the outbox.
@@ -202,6 +205,11 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 				return err
 			}
 		}
+		if c.Subscription != nil {
+			if err := subscribe(tx, *c.Subscription); err != nil {
+				return err
+			}
+		}
 		if c.Advisor != nil {
 			if err := putAdvisor(tx, *c.Advisor); err != nil {
 				return err
@@ -244,6 +252,9 @@ func (s *Store) forgetChat(tx *bolt.Tx, chat int64) error {
 		return err
 	}
 	if err := s.clearMessages(tx, chat); err != nil {
+		return err
+	}
+	if err := subscribe(tx, bot.Subscription{Chat: chat}); err != nil {
 		return err
 	}
 	return unqueue(tx, chat)

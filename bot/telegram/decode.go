@@ -21,6 +21,8 @@ type Decoded struct {
 	LeaveChat   int64  // a group or channel the bot was added to: leave it
 	BlockedChat int64  // she blocked the bot: stop sending to her
 	Kind        string // update kind for metrics
+	FileID      string // a document to fetch (for staff uploads)
+	FileSize    int64
 
 	advisorChat int64
 }
@@ -105,6 +107,10 @@ func (d *Decoded) message(m *models.Message) {
 	case m.Text != "":
 		ev.Kind = bot.EventText
 		ev.Text = m.Text
+	case m.Document != nil && m.Caption == "":
+		ev.Kind = bot.EventDocument
+		ev.FileName = m.Document.FileName
+		d.FileID, d.FileSize = m.Document.FileID, m.Document.FileSize
 	case m.Caption != "" && (m.Photo != nil || m.Document != nil):
 		// A photo of a letter with a typed question: answer the question.
 		ev.Kind = bot.EventText

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,9 +25,10 @@ type Config struct {
 	APIURL        string // Bot API server; tests point it at a local fake
 	WebhookURL    string // empty: long polling
 	WebhookSecret string
-	Listen        string // address of the webhook endpoint
-	HTTPAddr      string // address of /healthz and /metrics
-	AdvisorChat   int64  // the advisors' group; 0: no escalation
+	Listen        string  // address of the webhook endpoint
+	HTTPAddr      string  // address of /healthz and /metrics
+	AdvisorChat   int64   // the advisors' group; 0: no escalation
+	Staff         []int64 // users whose documents are fetched (content uploads)
 	Limits        Limits
 	PollTimeout   time.Duration
 }
@@ -157,6 +160,13 @@ func (s *Service) process(ctx context.Context, d Decoded) error {
 		}
 	}
 	ev := d.Event
+	if d.FileID != "" && slices.Contains(s.cfg.Staff, ev.Chat) {
+		data, err := s.fetch(ctx, d.FileID, d.FileSize)
+		if err != nil {
+			s.log.Warn("fetch staff upload", "err", err)
+		}
+		ev.File = data
+	}
 	switch {
 	case d.BlockedChat != 0:
 		ev.Chat, ev.Kind = d.BlockedChat, bot.EventBlocked
@@ -182,6 +192,37 @@ func (s *Service) process(ctx context.Context, d Decoded) error {
 var commandMenu = []struct{ command, descID string }{
 	{"menu", "CmdMenu"}, {"language", "CmdLanguage"}, {"advisor", "CmdAdvisor"}, {"end", "CmdEnd"},
 	{"clear", "CmdClear"}, {"privacy", "CmdPrivacy"}, {"forget", "CmdForget"}, {"help", "CmdHelp"},
+}
+
+// maxDownload bounds a staff upload.
+const maxDownload = 4 << 20
+
+// fetch downloads a file a staff member sent.
+func (s *Service) fetch(ctx context.Context, fileID string, size int64) ([]byte, error) {
+	if size > maxDownload {
+		return nil, fmt.Errorf("file of %d bytes is too large", size)
+	}
+	f, err := s.api.GetFile(ctx, &tg.GetFileParams{FileID: fileID})
+	if err != nil {
+		return nil, fmt.Errorf("get file: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.api.FileDownloadLink(f), nil)
+	if err != nil {
+		return nil, fmt.Errorf("download: %w", redactToken(err, s.cfg.Token))
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("download: %w", redactToken(err, s.cfg.Token))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download: status %d", resp.StatusCode)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxDownload+1))
+	if err != nil || len(data) > maxDownload {
+		return nil, fmt.Errorf("download: too large or cut off")
+	}
+	return data, nil
 }
 
 // setProfile publishes the command menu and descriptions per language, so

@@ -8,14 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
+	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
 
@@ -116,6 +119,7 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 		return cfg, fmt.Errorf("VEIVISER_RAISE_AFTER %q must be a duration like 45m", get("VEIVISER_RAISE_AFTER", ""))
 	}
 	cfg.Telegram.AdvisorChat = cfg.AdvisorChat
+	cfg.Telegram.Staff = cfg.Staff
 	if err := cfg.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
 		return cfg, fmt.Errorf("LOG_LEVEL: %w", err)
 	}
@@ -148,8 +152,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	// One chat may send a burst of ten messages, then one a second, before
 	// the bot asks her to slow down.
 	flood := ratelimit.Rate{N: 1, Per: time.Second, Burst: 10}
+	var reload func() (*content.Catalog, content.Report, error)
+	if cfg.ContentDir != "" {
+		reload = func() (*content.Catalog, content.Report, error) { return loadCatalog(cfg.ContentDir) }
+	} else if v, files, found, err := st.Version(ctx, 0); err == nil && found {
+		// Content published from Telegram outlives restarts.
+		if published, _, err := content.FromFiles(files); err == nil {
+			cat = published
+			log.Info("using published content", "version", v.Number)
+		}
+	}
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood, Staff: cfg.Staff,
-		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter}})
+		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter}, Content: st, Reload: reload})
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				if err := engine.Reload(ctx); err != nil {
+					log.Error("reload content", "err", err)
+				}
+			}
+		}
+	}()
 	svc, err := telegram.New(ctx, cfg.Telegram, engine, st, strs, locales.Languages(), log)
 	if err != nil {
 		return err

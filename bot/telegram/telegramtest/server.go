@@ -7,6 +7,7 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -59,6 +60,7 @@ type Server struct {
 	sendLog   map[int64][]time.Time
 	global    []time.Time
 	topics    int
+	files     map[string][]byte
 	Throttled int
 }
 
@@ -69,7 +71,7 @@ type Limits struct {
 
 // NewServer starts a fake Bot API server; Close it when done.
 func NewServer() *Server {
-	s := &Server{nextMsg: map[int64]int{}, arrived: make(chan struct{}, 1), sendLog: map[int64][]time.Time{}, nextUpd: 1}
+	s := &Server{nextMsg: map[int64]int{}, files: map[string][]byte{}, arrived: make(chan struct{}, 1), sendLog: map[int64][]time.Time{}, nextUpd: 1}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -78,6 +80,17 @@ func NewServer() *Server {
 func (s *Server) APIURL() string { return s.URL }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/") {
+		s.mu.Lock()
+		data, ok := s.files[r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]]
+		s.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	if len(parts) != 2 || !strings.HasPrefix(parts[0], "bot") {
 		http.NotFound(w, r)
@@ -136,6 +149,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		id := 76 + s.topics
 		s.mu.Unlock()
 		reply(w, 200, map[string]any{"message_thread_id": id, "name": c.Params["name"], "icon_color": 0}, "", 0)
+	case "getFile":
+		id := c.Params["file_id"]
+		s.mu.Lock()
+		size := len(s.files[id])
+		s.mu.Unlock()
+		reply(w, 200, map[string]any{"file_id": id, "file_unique_id": id, "file_size": size, "file_path": "documents/" + id}, "", 0)
 	case "getChat":
 		reply(w, 200, map[string]any{"id": c.Int("chat_id"), "type": "supergroup", "title": "Advisors", "is_forum": s.Forum,
 			"accent_color_id": 0, "max_reaction_count": 0}, "", 0)
@@ -377,5 +396,19 @@ func GroupMessage(group, user int64, msgID, thread int, forum bool, text string)
 func MessageWithID(chat int64, lang, text string, id int) map[string]any {
 	u := Message(chat, lang, text)
 	u["message"].(map[string]any)["message_id"] = id
+	return u
+}
+
+// Document queues a private message from chat carrying a file, which the
+// bot can then fetch with getFile.
+func (s *Server) Document(chat int64, name string, data []byte) map[string]any {
+	id := fmt.Sprintf("file%d", len(data))
+	s.mu.Lock()
+	s.files[id] = data
+	s.mu.Unlock()
+	u := Message(chat, "nb", "")
+	msg := u["message"].(map[string]any)
+	delete(msg, "text")
+	msg["document"] = map[string]any{"file_id": id, "file_unique_id": id, "file_name": name, "file_size": len(data)}
 	return u
 }

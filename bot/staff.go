@@ -1,0 +1,298 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/veiviser/veiviser/content"
+)
+
+// ContentStore keeps published content versions, the upload staged for
+// publishing, unanswered questions and subscribers. bot/store implements it.
+type ContentStore interface {
+	Stage(ctx context.Context, v Version, files map[string][]byte) error
+	Staged(ctx context.Context) (Version, map[string][]byte, bool, error)
+	Publish(ctx context.Context, v Version, files map[string][]byte) (int, error)
+	Versions(ctx context.Context) ([]Version, error)
+	Version(ctx context.Context, n int) (Version, map[string][]byte, bool, error)
+	Questions(ctx context.Context) ([]Question, error)
+	Subscribers(ctx context.Context, lang string) ([]int64, error)
+}
+
+// maxProblems is how many file:line problems one reply lists.
+const maxProblems = 40
+
+// staffCommand handles the staff's commands; false means it is not one.
+func (t *turn) staffCommand(name, args string) bool {
+	if !t.e.staff[t.ev.Chat] || t.e.content == nil {
+		return false
+	}
+	switch name {
+	case "publish":
+		t.publish()
+	case "preview":
+		t.preview(args)
+	case "versions":
+		t.versions()
+	case "rollback":
+		t.rollback(args)
+	case "reload":
+		t.sendStaff(t.e.reload(t.ctx, t.ev.Chat, &t.change))
+	case "unanswered":
+		t.unanswered(args)
+	case "broadcast":
+		t.broadcast(args)
+	case "stats":
+		t.staffStats()
+	default:
+		return false
+	}
+	return true
+}
+
+func (t *turn) sendStaff(text string) { t.send(text, nil) }
+
+func (t *turn) staffTr(id string, args ...any) string {
+	return t.e.strings.T(t.s.Lang, id, pairs(args))
+}
+
+// upload validates a content file sent by staff and stages it.
+func (t *turn) upload() {
+	cur := t.e.Catalog()
+	staged, report, err := content.Stage(cur, t.ev.FileName, t.ev.File)
+	if err != nil && len(report.Errors()) == 0 {
+		t.sendStaff(t.staffTr("StaffUploadRefused", "Reason", err.Error()))
+		return
+	}
+	if err != nil {
+		t.sendStaff(t.staffTr("StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors()))
+		return
+	}
+	diff := content.Compare(cur, staged)
+	v := Version{By: t.ev.Chat, At: t.ev.At, Summary: diff.Summary()}
+	if err := t.e.content.Stage(t.ctx, v, staged.Files); err != nil {
+		t.e.log.Error("stage content", "err", err)
+		t.sendStaff(t.tr("Error"))
+		return
+	}
+	text := t.staffTr("StaffStaged", "Summary", v.Summary)
+	if w := report.Warnings(); len(w) > 0 {
+		text += "\n" + t.staffTr("StaffWarnings", "N", len(w)) + "\n" + problems(w)
+	}
+	t.sendStaff(text)
+}
+
+func problems(r content.Report) string {
+	lines := make([]string, 0, min(len(r), maxProblems))
+	for _, p := range r[:min(len(r), maxProblems)] {
+		lines = append(lines, p.String())
+	}
+	if len(r) > maxProblems {
+		lines = append(lines, fmt.Sprintf("… +%d", len(r)-maxProblems))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// publish makes the staged content live for everyone at once.
+func (t *turn) publish() {
+	v, files, found, err := t.e.content.Staged(t.ctx)
+	if err != nil || !found {
+		t.sendStaff(t.staffTr("StaffNothingStaged"))
+		return
+	}
+	t.sendStaff(t.e.makeLive(t.ctx, v, files))
+}
+
+// makeLive loads files, swaps them in and records the version.
+func (e *Engine) makeLive(ctx context.Context, v Version, files map[string][]byte) string {
+	cat, report, err := content.FromFiles(files)
+	if err != nil {
+		return e.strings.T(e.esc.Lang, "StaffProblems", pairs([]any{"N", len(report.Errors())})) + "\n" + problems(report.Errors())
+	}
+	n, err := e.content.Publish(ctx, v, files)
+	if err != nil {
+		e.log.Error("publish content", "err", err)
+		return err.Error()
+	}
+	e.SetCatalog(cat)
+	e.log.Info("content published", "version", n, "entries", len(cat.Entries))
+	return e.strings.T(e.esc.Lang, "StaffPublished", pairs([]any{"Number", n, "Summary", v.Summary}))
+}
+
+// preview shows an entry exactly as a user will see it, from the staged
+// content if there is any.
+func (t *turn) preview(args string) {
+	fields := strings.Fields(args)
+	if len(fields) == 0 {
+		t.sendStaff(t.staffTr("StaffPreviewUsage"))
+		return
+	}
+	cat := t.cat
+	if _, files, found, _ := t.e.content.Staged(t.ctx); found {
+		if staged, _, err := content.FromFiles(files); err == nil {
+			cat = staged
+		}
+	}
+	e := cat.Entry(fields[0])
+	if e == nil {
+		t.sendStaff(t.staffTr("StaffNoEntry", "ID", fields[0]))
+		return
+	}
+	saved, savedCat := t.s.Lang, t.cat
+	if len(fields) > 1 && content.KnownLanguage(fields[1]) {
+		t.s.Lang = fields[1]
+	}
+	t.cat = cat
+	t.send(t.answerText(e), t.answerButtons(e))
+	t.addPhones(e)
+	t.s.Lang, t.cat = saved, savedCat
+}
+
+func (t *turn) versions() {
+	vs, err := t.e.content.Versions(t.ctx)
+	if err != nil || len(vs) == 0 {
+		t.sendStaff(t.staffTr("StaffNoVersions"))
+		return
+	}
+	var b strings.Builder
+	for _, v := range vs[max(0, len(vs)-15):] {
+		fmt.Fprintf(&b, "#%d  %s  %s  %s\n", v.Number, v.At.Format("2006-01-02 15:04"), by(v.By), v.Summary)
+	}
+	t.sendStaff(b.String())
+}
+
+func by(id int64) string {
+	if id == 0 {
+		return "(dir)"
+	}
+	return "staff " + strconv.FormatInt(id, 10)
+}
+
+func (t *turn) rollback(args string) {
+	n, err := strconv.Atoi(strings.TrimSpace(args))
+	if err != nil {
+		t.sendStaff(t.staffTr("StaffRollbackUsage"))
+		return
+	}
+	_, files, found, err := t.e.content.Version(t.ctx, n)
+	if err != nil || !found {
+		t.sendStaff(t.staffTr("StaffNoVersion", "Number", n))
+		return
+	}
+	t.sendStaff(t.e.makeLive(t.ctx, Version{By: t.ev.Chat, At: t.ev.At, Summary: fmt.Sprintf("rollback to #%d", n)}, files))
+}
+
+// Reload reads the content directory again (on SIGHUP or /reload). A bad
+// edit is refused with its file:line problems and the running content
+// stays; the staff are told either way.
+func (e *Engine) Reload(ctx context.Context) error {
+	var c Change
+	text := e.reload(ctx, 0, &c)
+	for id := range e.staff {
+		c.Actions = append(c.Actions, Action{Chat: id, Text: text})
+	}
+	return e.commit(ctx, c)
+}
+
+func (e *Engine) reload(ctx context.Context, staff int64, _ *Change) string {
+	if e.reloadSource == nil {
+		return e.strings.T(e.esc.Lang, "StaffNoDirectory", nil)
+	}
+	cat, report, err := e.reloadSource()
+	if err != nil {
+		e.log.Warn("content reload refused", "errors", len(report.Errors()))
+		return e.strings.T(e.esc.Lang, "StaffProblems", pairs([]any{"N", len(report.Errors())})) + "\n" + problems(report.Errors())
+	}
+	diff := content.Compare(e.Catalog(), cat)
+	return e.makeLive(ctx, Version{By: staff, At: e.now(), Summary: diff.Summary()}, cat.Files)
+}
+
+// unanswered groups the questions the bot could not answer by the words
+// they share, most frequent first, so staff see which answer to write next.
+func (t *turn) unanswered(lang string) {
+	qs, err := t.e.content.Questions(t.ctx)
+	if err != nil {
+		t.sendStaff(t.tr("Error"))
+		return
+	}
+	lang = strings.TrimSpace(lang)
+	type group struct {
+		words   []string
+		example Question
+		n       int
+	}
+	var groups []*group
+	for i := len(qs) - 1; i >= 0; i-- {
+		q := qs[i]
+		if lang != "" && q.Lang != lang {
+			continue
+		}
+		ws := content.Words(q.Text)
+		i := slices.IndexFunc(groups, func(g *group) bool { return similar(g.words, ws) })
+		if i < 0 {
+			groups = append(groups, &group{words: ws, example: q, n: 1})
+			continue
+		}
+		groups[i].n++
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return b.n - a.n })
+	if len(groups) == 0 {
+		t.sendStaff(t.staffTr("StaffNoUnanswered"))
+		return
+	}
+	var b strings.Builder
+	b.WriteString(t.staffTr("StaffUnansweredHeading") + "\n")
+	for _, g := range groups[:min(15, len(groups))] {
+		fmt.Fprintf(&b, "%d× [%s] %s\n", g.n, g.example.Lang, g.example.Text)
+	}
+	t.sendStaff(b.String())
+}
+
+// similar reports whether two questions share most of their words
+// (Jaccard index of at least 0.4).
+func similar(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	shared := 0
+	for _, w := range a {
+		if slices.Contains(b, w) {
+			shared++
+		}
+	}
+	return float64(shared)/float64(len(a)+len(b)-shared) >= 0.4
+}
+
+// broadcast sends an announcement to the users who opted in, in one
+// language ("/broadcast so …") or all ("/broadcast all …"); the outbox
+// paces it within Telegram's limits.
+func (t *turn) broadcast(args string) {
+	lang, text, _ := strings.Cut(strings.TrimSpace(args), " ")
+	text = strings.TrimSpace(text)
+	if text == "" || lang != "all" && !content.KnownLanguage(lang) {
+		t.sendStaff(t.staffTr("StaffBroadcastUsage"))
+		return
+	}
+	if lang == "all" {
+		lang = ""
+	}
+	chats, err := t.e.content.Subscribers(t.ctx, lang)
+	if err != nil {
+		t.sendStaff(t.tr("Error"))
+		return
+	}
+	for _, chat := range chats {
+		t.change.Actions = append(t.change.Actions, Action{Chat: chat, Text: text, Lang: lang})
+	}
+	t.count("broadcast")
+	t.sendStaff(t.staffTr("StaffBroadcastQueued", "N", len(chats)))
+}
+
+// subscribe turns announcements on or off for her.
+func (t *turn) subscribe(on bool) {
+	t.change.Subscription = &Subscription{Chat: t.ev.Chat, Lang: t.s.Lang, On: on}
+	t.send(t.tr(map[bool]string{true: "Subscribed", false: "Unsubscribed"}[on]), t.menuButtons())
+}

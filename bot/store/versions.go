@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+// Published content versions and the one staged for publishing. Each
+// version keeps its files, so any of them can be restored.
+var (
+	keyStaged  = []byte("staged")
+	keyCurrent = []byte("current")
+)
+
+type storedVersion struct {
+	bot.Version
+	Files map[string][]byte
+}
+
+// Stage keeps a validated upload until a staff member publishes it.
+func (s *Store) Stage(_ context.Context, v bot.Version, files map[string][]byte) error {
+	data, err := json.Marshal(storedVersion{Version: v, Files: files})
+	if err != nil {
+		return fmt.Errorf("stage: %w", err)
+	}
+	return s.wrap("stage", s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyStaged, data) }))
+}
+
+// Staged returns the staged upload, if any.
+func (s *Store) Staged(_ context.Context) (bot.Version, map[string][]byte, bool, error) {
+	var sv storedVersion
+	var found bool
+	err := s.view(func(tx *bolt.Tx) error {
+		data := tx.Bucket(bucketMeta).Get(keyStaged)
+		if data == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(data, &sv)
+	})
+	return sv.Version, sv.Files, found, s.wrap("read staged", err)
+}
+
+// Publish records files as a new version, makes it current and clears
+// what was staged; it returns the version number.
+func (s *Store) Publish(_ context.Context, v bot.Version, files map[string][]byte) (int, error) {
+	err := s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketVersions)
+		n, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		v.Number = int(n)
+		data, err := json.Marshal(storedVersion{Version: v, Files: files})
+		if err != nil {
+			return err
+		}
+		if err := b.Put(binary.BigEndian.AppendUint64(nil, n), data); err != nil {
+			return err
+		}
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Delete(keyStaged); err != nil {
+			return err
+		}
+		return meta.Put(keyCurrent, binary.BigEndian.AppendUint64(nil, n))
+	})
+	return v.Number, s.wrap("publish", err)
+}
+
+// Versions lists the published versions, oldest first, without their files.
+func (s *Store) Versions(_ context.Context) ([]bot.Version, error) {
+	var out []bot.Version
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketVersions).ForEach(func(_, data []byte) error {
+			var sv storedVersion
+			if err := json.Unmarshal(data, &sv); err != nil {
+				return err
+			}
+			out = append(out, sv.Version)
+			return nil
+		})
+	})
+	return out, s.wrap("read versions", err)
+}
+
+// Version returns one published version with its files; n == 0 means the
+// current one.
+func (s *Store) Version(_ context.Context, n int) (bot.Version, map[string][]byte, bool, error) {
+	var sv storedVersion
+	var found bool
+	err := s.view(func(tx *bolt.Tx) error {
+		key := binary.BigEndian.AppendUint64(nil, uint64(n))
+		if n == 0 {
+			if key = tx.Bucket(bucketMeta).Get(keyCurrent); key == nil {
+				return nil
+			}
+		}
+		data := tx.Bucket(bucketVersions).Get(key)
+		if data == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(data, &sv)
+	})
+	return sv.Version, sv.Files, found, s.wrap("read version", err)
+}
+
+func (s *Store) wrap(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Subscribers returns the chats that opted in to announcements in lang
+// ("" for all languages). They are stored with their chat ID, since an
+// announcement must reach them; /unsubscribe and /forget remove it.
+func (s *Store) Subscribers(_ context.Context, lang string) ([]int64, error) {
+	var out []int64
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSubscribers).ForEach(func(k, v []byte) error {
+			if lang == "" || string(v) == lang {
+				out = append(out, int64(binary.BigEndian.Uint64(k)))
+			}
+			return nil
+		})
+	})
+	return out, s.wrap("read subscribers", err)
+}
+
+func subscribe(tx *bolt.Tx, sub bot.Subscription) error {
+	b := tx.Bucket(bucketSubscribers)
+	key := binary.BigEndian.AppendUint64(nil, uint64(sub.Chat))
+	if !sub.On {
+		return b.Delete(key)
+	}
+	return b.Put(key, []byte(sub.Lang))
+}
