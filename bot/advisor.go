@@ -195,26 +195,50 @@ func (e *Engine) Tick(ctx context.Context) error {
 	return e.commit(ctx, c)
 }
 
-// staffStats shows staff the figures: questions and answers per language,
-// unanswered rate, escalations, time to first reply and ratings.
+// staffStats shows staff the figures.
 func (t *turn) staffStats() {
-	all, err := t.e.store.Counters(t.ctx, "")
+	text, err := t.e.Stats(t.ctx, t.s.Lang)
 	if err != nil {
+		t.e.log.Error("stats", "err", err)
 		t.send(t.tr("Error"), nil)
 		return
 	}
-	lang := t.s.Lang
-	tr := func(id string, args ...any) string { return t.e.strings.T(lang, id, pairs(args)) }
+	t.send(text, nil)
+}
+
+// Stats is the figures for staff, in lang: users, questions and the
+// unanswered rate per language, escalations, time to first reply, ratings
+// and the most shown answers, for today, the last 7 days and all time.
+// `veiviser stats` prints the same.
+func (e *Engine) Stats(ctx context.Context, lang string) (string, error) {
+	now := e.now()
+	periods := []time.Time{now, now.AddDate(0, 0, -6), {}}
+	var sums [3]map[string]uint64
+	for i, since := range periods {
+		var err error
+		if sums[i], err = e.store.Counters(ctx, "", since); err != nil {
+			return "", fmt.Errorf("stats: %w", err)
+		}
+	}
+	tr := func(id string) string { return e.strings.T(lang, id, nil) }
+	row := func(label, counter string) string {
+		return fmt.Sprintf("%-28s %6d %6d %7d\n", label, sums[0][counter], sums[1][counter], sums[2][counter])
+	}
 	var b strings.Builder
 	b.WriteString(tr("StatsHeading") + "\n")
-	fmt.Fprintf(&b, "%s: %d\n", tr("StatsUsers"), all["users:new"])
+	fmt.Fprintf(&b, "%-28s %6s %6s %7s\n", "", tr("StatsToday"), tr("StatsWeek"), tr("StatsAll"))
+	b.WriteString(row(tr("StatsUsers"), "users:new"))
+	b.WriteString(row(tr("StatsTickets"), "ticket:new"))
 	for _, l := range content.Languages() {
-		q, un, tk := all["question:"+l], all["question:unanswered:"+l], all["ticket:lang:"+l]
-		if q+tk == 0 {
+		all := sums[2]
+		q, un := all["question:"+l], all["question:unanswered:"+l]
+		if q+all["ticket:lang:"+l] == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s: %d %s, %d%% %s, %d %s\n", l, q, tr("StatsQuestions"), 100*un/max(1, q), tr("StatsUnanswered"), tk, tr("StatsTickets"))
+		fmt.Fprintf(&b, "%-4s %s %d, %s %d%%, %s %d (7d: %d / %d)\n", l, tr("StatsQuestions"), q, tr("StatsUnanswered"), 100*un/max(1, q),
+			tr("StatsTickets"), all["ticket:lang:"+l], sums[1]["question:"+l], sums[1]["question:unanswered:"+l])
 	}
+	all := sums[2]
 	if n := all["ticket:first_reply"]; n > 0 {
 		fmt.Fprintf(&b, "%s: %s\n", tr("StatsFirstReply"), (time.Duration(all["ticket:first_reply_seconds"]/n) * time.Second).String())
 	}
@@ -234,10 +258,15 @@ func (t *turn) staffStats() {
 			answers = append(answers, kv{id, v})
 		}
 	}
-	slices.SortFunc(answers, func(x, y kv) int { return int(y.n) - int(x.n) })
+	slices.SortFunc(answers, func(x, y kv) int {
+		if x.n != y.n {
+			return int(y.n) - int(x.n)
+		}
+		return strings.Compare(x.id, y.id)
+	})
 	b.WriteString(tr("StatsTopAnswers") + "\n")
 	for _, a := range answers[:min(10, len(answers))] {
-		fmt.Fprintf(&b, "  %d  %s\n", a.n, a.id)
+		fmt.Fprintf(&b, "  %5d  %s\n", a.n, a.id)
 	}
-	t.send(b.String(), nil)
+	return b.String(), nil
 }

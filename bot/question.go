@@ -37,6 +37,7 @@ func (t *turn) question(text string) {
 			return
 		}
 		t.s.Screen = "entry:" + emergencyID
+		t.count("answer:" + emergencyID)
 		t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), t.withChoices(ans.Results[1:], t.answerButtons(e)))
 		t.addPhones(e)
 		t.discreet(e)

@@ -187,7 +187,7 @@ type Store interface {
 	Tickets(ctx context.Context, state string) ([]Ticket, error)
 	NextTicketNumber(ctx context.Context) (int64, error)
 	Advisors(ctx context.Context) ([]Advisor, error)
-	Counters(ctx context.Context, prefix string) (map[string]uint64, error)
+	Counters(ctx context.Context, prefix string, since time.Time) (map[string]uint64, error)
 	RecentMessages(ctx context.Context, chat int64, since time.Time) ([]int, error)
 }
 

@@ -45,12 +45,16 @@ func addOne(tx *bolt.Tx, now time.Time, name string, delta uint64) error {
 }
 
 // Counters returns the totals of every counter whose name starts with
-// prefix, summed over all days.
-func (s *Store) Counters(_ context.Context, prefix string) (map[string]uint64, error) {
+// prefix, summed over the days since the given day (zero: all days).
+func (s *Store) Counters(_ context.Context, prefix string, since time.Time) (map[string]uint64, error) {
 	out := map[string]uint64{}
+	from := since.UTC().Format(time.DateOnly)
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketStats).ForEach(func(k, v []byte) error {
-			_, name, _ := strings.Cut(string(k), " ")
+			day, name, _ := strings.Cut(string(k), " ")
+			if !since.IsZero() && day < from {
+				return nil
+			}
 			if strings.HasPrefix(name, prefix) && len(v) == 8 {
 				out[name] += binary.BigEndian.Uint64(v)
 			}

@@ -49,7 +49,7 @@ func TestCommitIsAtomicAndOrdered(t *testing.T) {
 	if len(pending) != 3 || pending[0].Action.Text != "one" || pending[2].Action.Text != "three" {
 		t.Fatalf("outbox = %+v, want one, two, three once each", pending)
 	}
-	counts, _ := s.Counters(ctx, "answer:")
+	counts, _ := s.Counters(ctx, "answer:", time.Time{})
 	if counts["answer:x"] != 2 {
 		t.Errorf("counter = %d, want 2", counts["answer:x"])
 	}

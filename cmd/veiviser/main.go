@@ -32,6 +32,7 @@ commands:
   content stamp --lang CODE [--all] DIR   record that translations follow the current nb text
   content export --lang CODE [--stale] [--content DIR] [-o FILE]   translation spreadsheet (CSV)
   content import --lang CODE [--dir DIR] FILE.csv   merge a filled-in spreadsheet into DIR
+  stats [--db PATH] [--lang nb|en]    staff figures from the database (as /stats)
   serve                               run the Telegram bot (configuration in README)
   version                             print the version
 `
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runAsk(args[1:], stdin, stdout)
 	case "content":
 		err = runContent(args[1:], stdout, stderr)
+	case "stats":
+		err = runStats(ctx, args[1:], stdout)
 	case "serve":
 		err = runServe(ctx, args[1:], stdout, stderr, env)
 	case "version":
