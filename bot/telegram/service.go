@@ -14,6 +14,7 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/veiviser/veiviser/bot"
@@ -45,6 +46,7 @@ type Store interface {
 	Outbox
 	Records
 	Ping() error
+	Counters(ctx context.Context, prefix string, since time.Time) (map[string]uint64, error)
 }
 
 // Translator gives interface strings in a language.
@@ -87,6 +89,11 @@ func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Tran
 		return nil, fmt.Errorf("telegram: connect: %w", err)
 	}
 	m := NewMetrics()
+	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "veiviser_unanswered_questions_total",
+		Help: "Free-text questions the bot could not answer."}, func() float64 {
+		c, _ := store.Counters(context.Background(), "question:unanswered", time.Time{})
+		return float64(c["question:unanswered"])
+	}))
 	s := &Service{cfg: cfg, api: api, engine: engine, store: store, strings: strs, langs: langs, metrics: m, log: log,
 		client: client, decoder: Decoder{AdvisorChat: cfg.AdvisorChat}}
 	s.sender = NewSender(api, store, store, cfg.Limits, log, m)

@@ -303,3 +303,35 @@ func TestServeConfigErrors(t *testing.T) {
 		t.Errorf("flag should win over env: db = %q, err = %v", cfg.DB, err)
 	}
 }
+
+func TestServeHealthAndMetrics(t *testing.T) {
+	fake := newFake(t)
+	addr := freePort(t)
+	startServe(t, fake, "", "VEIVISER_HTTP="+addr)
+	fake.AddUpdate(telegramtest.Message(9101, "en", "/start"))
+	fake.AddUpdate(telegramtest.Message(9101, "en", "qwzx plork vrrb"))
+	waitSent(t, fake, 9101, 2)
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if code, body := get("/healthz"); code != 200 || !strings.Contains(body, "ok") {
+		t.Errorf("/healthz = %d %q", code, body)
+	}
+	_, metrics := get("/metrics")
+	for _, want := range []string{`veiviser_updates_total{kind="message"} 2`, "veiviser_replies_sent_total 2",
+		"veiviser_unanswered_questions_total 1", "veiviser_handler_seconds_count 2", "veiviser_outbox_depth"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(metrics, "9101") {
+		t.Error("a chat ID appears in the metrics")
+	}
+}
