@@ -1,0 +1,107 @@
+package content
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// requiredIDs are the entries design.md promises (evaluations use them).
+var requiredIDs = []string{
+	"emergency-numbers", "violence-helpline", "crisis-centre", "police-report", "forced-marriage", "fgm", "social-control",
+	"family-permit", "three-year-rule", "permit-after-violence", "leaving-spouse", "permanent-residence", "permit-renewal", "appeal-decision",
+	"intro-programme", "intro-benefit", "norwegian-courses", "work-and-education",
+	"child-welfare-what", "child-welfare-investigation", "child-welfare-rights", "child-discipline-law",
+	"interpreter", "health-gp", "health-emergency", "legal-aid", "about-centre", "privacy",
+}
+
+func TestEveryRequiredEntryInEveryLanguage(t *testing.T) {
+	cat := mustLoad(t)
+	for _, id := range requiredIDs {
+		e := cat.Entry(id)
+		if e == nil {
+			t.Errorf("required entry %s is missing", id)
+			continue
+		}
+		for _, lang := range Languages() {
+			txt := e.Text[lang]
+			switch {
+			case txt == nil:
+				t.Errorf("%s has no %s text", id, lang)
+			case lang != "nb" && lang != "en" && txt.Status != StatusDraft:
+				t.Errorf("%s/%s is marked %s; translations nobody at the centre checked must be draft", id, lang, txt.Status)
+			case len(txt.Keywords) < 5:
+				t.Errorf("%s/%s has only %d keywords", id, lang, len(txt.Keywords))
+			}
+		}
+	}
+}
+
+// phoneLike finds what reads as a Norwegian phone number in a text: the
+// short emergency numbers, 116 xxx helplines, five-digit service numbers
+// and eight-digit numbers in their usual groupings.
+var phoneLike = regexp.MustCompile(`(?:^|[^\d])(11[0-3]|116 ?\d{3}|0\d{4}|\d{2} \d{2} \d{2} \d{2}|\d{3} \d{2} \d{3}|\d{8})(?:[^\d]|$)`)
+
+// checkedNumbers reads the facts file: numbers on lines marked VERIFIED
+// are allowed, unless the words right after one say it must not be used
+// (UNVERIFIED, must NOT, OUTDATED).
+func checkedNumbers(t *testing.T) (allowed, forbidden map[string]bool) {
+	t.Helper()
+	facts, err := os.ReadFile("testdata/facts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed, forbidden = map[string]bool{}, map[string]bool{}
+	for _, line := range strings.Split(string(facts), "\n") {
+		for _, loc := range phoneLike.FindAllStringSubmatchIndex(line, -1) {
+			number := line[loc[2]:loc[3]]
+			after := line[loc[3]:min(len(line), loc[3]+100)]
+			switch {
+			case strings.Contains(after, "UNVERIFIED") || strings.Contains(after, "must NOT") || strings.Contains(after, "OUTDATED"):
+				forbidden[number] = true
+			case strings.Contains(line, "VERIFIED"):
+				allowed[number] = true
+			}
+		}
+	}
+	return allowed, forbidden
+}
+
+// uncheckedNumbers returns the phone numbers in text that the facts do not vouch for.
+func uncheckedNumbers(text string, allowed, forbidden map[string]bool) []string {
+	var out []string
+	for _, m := range phoneLike.FindAllStringSubmatch(text, -1) {
+		if !allowed[m[1]] || forbidden[m[1]] {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// TestEveryPhoneNumberIsChecked asserts that every phone number in the
+// catalog, in actions and in any language's text, is one the checked facts
+// list as verified (content/testdata/facts.md is a copy of the shared facts
+// file; update it when the facts are re-checked).
+func TestEveryPhoneNumberIsChecked(t *testing.T) {
+	allowed, forbidden := checkedNumbers(t)
+	if bad := uncheckedNumbers("Ring 22 48 03 80 eller 800 43 573", allowed, forbidden); len(bad) != 2 {
+		t.Fatalf("the check does not catch numbers the facts reject: %v", bad)
+	}
+	cat := mustLoad(t)
+	for _, id := range cat.IDs() {
+		e := cat.Entry(id)
+		for _, a := range e.Actions {
+			if a.Phone != "" {
+				if bad := uncheckedNumbers(" "+a.Phone+" ", allowed, forbidden); len(bad) > 0 {
+					t.Errorf("%s: action phone %s is not a verified number in the facts", id, a.Phone)
+				}
+			}
+		}
+		for lang, txt := range e.Text {
+			if bad := uncheckedNumbers(txt.Body, allowed, forbidden); len(bad) > 0 {
+				t.Errorf("%s/%s: unchecked phone numbers %v", id, lang, bad)
+			}
+		}
+	}
+}
