@@ -90,7 +90,10 @@ func (e *Engine) SetForum(on bool) { e.forum.Store(on) }
 
 // SetCatalog makes new content live for every following event; a
 // conversation in progress simply continues on it.
-func (e *Engine) SetCatalog(c *content.Catalog) { e.catalog.Store(c) }
+func (e *Engine) SetCatalog(c *content.Catalog) {
+	c.Warm()
+	e.catalog.Store(c)
+}
 
 // turn is the work of handling one event: what it read and what it will commit.
 type turn struct {

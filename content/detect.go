@@ -54,7 +54,7 @@ func (c *Catalog) DetectLanguage(text string) string {
 	if latin == 0 && arabic == 0 {
 		return ""
 	}
-	ix := c.index
+	ix := c.ix()
 	for _, w := range words(text) {
 		id, ok := ix.wordID[w]
 		if !ok {

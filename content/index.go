@@ -51,8 +51,7 @@ func buildIndex(cat *Catalog) *index {
 	}
 	seen := map[key]int{} // → term index
 	df := map[string]map[int]bool{}
-	add := func(entry int, lang, text string, weight float64) {
-		ws := words(text)
+	add := func(entry int, lang string, ws []string, weight float64) {
 		if len(ws) == 0 {
 			return
 		}
@@ -80,14 +79,15 @@ func buildIndex(cat *Catalog) *index {
 				ix.langVoc[lang] = map[int]bool{}
 			}
 			for _, k := range t.Keywords {
-				add(i, lang, k, weightKeyword)
+				add(i, lang, words(k), weightKeyword)
 			}
-			add(i, lang, t.Title, weightKeyword)
-			for _, w := range words(t.Title) {
-				add(i, lang, w, weightTitle)
+			title := words(t.Title)
+			add(i, lang, title, weightKeyword)
+			for _, w := range title {
+				add(i, lang, []string{w}, weightTitle)
 			}
 			for _, w := range words(t.Body) {
-				add(i, lang, w, weightBody)
+				add(i, lang, []string{w}, weightBody)
 			}
 		}
 	}
@@ -243,7 +243,7 @@ const (
 // Search ranks the entries for a free-text question. lang is the user's
 // language if known; empty means detect it from the text.
 func (c *Catalog) Search(question, lang string) Answer {
-	ix := c.index
+	ix := c.ix()
 	qws := words(question)
 	if len(qws) > 64 {
 		qws = qws[:64]

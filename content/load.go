@@ -53,7 +53,6 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 		return nil, report, &InvalidError{Report: report}
 	}
 	slices.SortStableFunc(cat.Topics, func(a, b *Topic) int { return a.Order - b.Order })
-	cat.index = buildIndex(cat)
 	return cat, report, nil
 }
 

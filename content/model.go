@@ -2,6 +2,7 @@ package content
 
 import (
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -118,8 +119,19 @@ type Catalog struct {
 	Version string            // hash over all files, to tell versions apart
 	Files   map[string][]byte // the files it was loaded from, to stage edits on top
 
-	index *index
+	indexOnce sync.Once
+	index     *index
 }
+
+// ix returns the search index, building it on first use: start-up (the
+// greeting, the menu) does not wait for it. Warm builds it ahead.
+func (c *Catalog) ix() *index {
+	c.indexOnce.Do(func() { c.index = buildIndex(c) })
+	return c.index
+}
+
+// Warm builds the search index now, so the first question does not wait.
+func (c *Catalog) Warm() { c.ix() }
 
 // Entry returns the entry with the given ID, or nil.
 func (c *Catalog) Entry(id string) *Entry { return c.Entries[id] }

@@ -2,6 +2,7 @@ package content
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/cases"
@@ -16,13 +17,61 @@ import (
 // Norwegian/Polish letters that have no decomposition. Everything that is
 // not a letter or digit becomes a single space.
 func normalize(s string) string {
-	t := transform.Chain(norm.NFKC, cases.Fold(), norm.NFD, runes.Remove(runes.In(unicode.Mn)),
-		runes.Remove(runes.Predicate(invisible)), runes.Map(foldRune), norm.NFC)
+	if ascii(s) {
+		return asciiFold(s)
+	}
+	t := folders.Get().(transform.Transformer)
 	out, _, err := transform.String(t, s)
+	folders.Put(t)
 	if err != nil {
 		return ""
 	}
 	return strings.Join(strings.Fields(out), " ")
+}
+
+// folders reuses the transformer chain: building one allocates its
+// buffers, which dominated loading the catalog. A chain is not safe for
+// concurrent use, hence the pool; transform.String resets it.
+var folders = sync.Pool{New: func() any {
+	// NFKD both unifies width and presentation forms and splits off the
+	// marks that are then removed, so no recomposition is needed after.
+	return transform.Chain(norm.NFKD, cases.Fold(), runes.Remove(runes.In(unicode.Mn)),
+		runes.Remove(runes.Predicate(invisible)), runes.Map(foldRune))
+}}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiFold is normalize for plain ASCII text, the common case of Latin
+// questions typed without diacritics, without the Unicode machinery.
+func asciiFold(s string) string {
+	b := make([]byte, 0, len(s))
+	space := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case invisible(rune(c)):
+			continue
+		default:
+			if !space {
+				b = append(b, ' ')
+				space = true
+			}
+			continue
+		}
+		b = append(b, c)
+		space = false
+	}
+	return strings.TrimSuffix(string(b), " ")
 }
 
 // words splits normalised text into words.

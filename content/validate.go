@@ -3,6 +3,8 @@ package content
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // validate runs the checks that need the whole catalog: references between
@@ -64,7 +66,7 @@ func checkEntry(cat *Catalog, e *Entry, add func(string, int, bool, string, ...a
 			add(e.File, t.Line, true, "entry %s: %s translation is stale: the nb text changed since it was translated", e.ID, lang)
 		}
 		for i, k := range t.Keywords {
-			if normalize(k) == "" {
+			if strings.IndexFunc(k, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 				add(e.File, t.Line, false, "entry %s: %s keyword %d is empty", e.ID, lang, i+1)
 			}
 		}

@@ -29,14 +29,17 @@ func visualLine(line string) string {
 	if err != nil {
 		return line
 	}
+	// Runs come in logical order; a right-to-left line shows the last run
+	// leftmost, each right-to-left run reversed.
 	var b strings.Builder
-	for i := range order.NumRuns() {
+	for i := order.NumRuns() - 1; i >= 0; i-- {
 		run := order.Run(i)
 		if run.Direction() == bidi.RightToLeft {
-			b.WriteString(bidi.ReverseString(run.String()))
+			b.WriteString(bidi.ReverseString(run.String())) // mirrors brackets too
 		} else {
 			b.WriteString(run.String())
 		}
 	}
 	return b.String()
 }
+

@@ -149,9 +149,8 @@ func (s *Shell) display(lang, text string) string {
 	if !locales.RTL(lang) {
 		return text
 	}
-	text = locales.StripIsolates(text)
 	if s.Visual {
-		return visual(text)
+		text = visual(text) // before stripping: the isolates keep "116 006" in order
 	}
-	return text
+	return locales.StripIsolates(text)
 }

@@ -125,6 +125,8 @@ func TestServeEscalationWithoutTopics(t *testing.T) {
 	if len(fake.Calls("createForumTopic")) != 0 || summary.Params["message_thread_id"] != "" {
 		t.Fatalf("topics used in a group without them: %v", summary.Params)
 	}
+	// Her confirmation is sent after the summary is recorded as the thread.
+	waitSent(t, fake, her, 3)
 	// The fake numbers the group's first message 10001.
 	fake.AddUpdate(telegramtest.GroupMessage(advisorGroup, advisorUser, 700, 10001, false, "Hello, how can I help?"))
 	back := waitCalls(t, fake, "copyMessage", her, 1)[0]

@@ -162,6 +162,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			log.Info("using published content", "version", v.Number)
 		}
 	}
+	go cat.Warm()
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood, Staff: cfg.Staff,
 		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter}, Content: st, Reload: reload})
 	hup := make(chan os.Signal, 1)
