@@ -2,32 +2,17 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/bottest"
 	"github.com/veiviser/veiviser/bot/store"
-	"github.com/veiviser/veiviser/content"
-	"github.com/veiviser/veiviser/locales"
 )
 
 func newEngine(tb testing.TB) (*bot.Engine, *store.Store) {
 	tb.Helper()
-	cat, _, err := content.Load(content.Embedded())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	strs, err := locales.Load()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(tb.TempDir(), "e.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	return bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st}), st
+	return bottest.Engine(tb, "", bot.Config{})
 }
 
 // drain returns and removes everything queued.

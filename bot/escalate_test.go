@@ -8,9 +8,8 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/bottest"
 	"github.com/veiviser/veiviser/bot/store"
-	"github.com/veiviser/veiviser/content"
-	"github.com/veiviser/veiviser/locales"
 )
 
 const group = -100777
@@ -19,20 +18,7 @@ const group = -100777
 // bbolt file that can be reopened.
 func escalationEngine(t *testing.T, path string, clock *time.Time) (*bot.Engine, *store.Store) {
 	t.Helper()
-	cat, _, err := content.Load(content.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	strs, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Now: func() time.Time { return *clock },
+	e, st := bottest.Engine(t, path, bot.Config{Now: func() time.Time { return *clock },
 		Escalation: bot.Escalation{Chat: group, Lang: "en", RemindEach: 30 * time.Minute, RaiseAfter: time.Hour}})
 	e.SetForum(true)
 	return e, st

@@ -42,4 +42,3 @@ func visualLine(line string) string {
 	}
 	return b.String()
 }
-

@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/bottest"
 	"github.com/veiviser/veiviser/bot/store"
-	"github.com/veiviser/veiviser/content"
-	"github.com/veiviser/veiviser/locales"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/")
@@ -24,21 +23,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 // bbolt file of its own.
 func newShell(tb testing.TB, hint string) (*Shell, *store.Store) {
 	tb.Helper()
-	cat, _, err := content.Load(content.Embedded())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	strs, err := locales.Load()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := store.Open(filepath.Join(tb.TempDir(), "test.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
 	clock := func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
-	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Now: clock})
+	engine, st := bottest.Engine(tb, "", bot.Config{Now: clock})
 	return &Shell{Engine: engine, Outbox: st, Chat: 42, LangHint: hint}, st
 }
 

@@ -83,19 +83,5 @@ func putQuestion(tx *bolt.Tx, q bot.Question) error {
 
 // Questions returns the unanswered questions kept for staff, oldest first.
 func (s *Store) Questions(_ context.Context) ([]bot.Question, error) {
-	var out []bot.Question
-	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketQuestions).ForEach(func(_, v []byte) error {
-			var q bot.Question
-			if err := json.Unmarshal(v, &q); err != nil {
-				return err
-			}
-			out = append(out, q)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read questions: %w", err)
-	}
-	return out, nil
+	return list[bot.Question](s, bucketQuestions, nil)
 }

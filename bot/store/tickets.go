@@ -99,23 +99,7 @@ func (s *Store) LinkThread(_ context.Context, ticket int64, thread int, anchor b
 
 // Tickets returns the tickets in a state ("" for all), oldest first.
 func (s *Store) Tickets(_ context.Context, state string) ([]bot.Ticket, error) {
-	var out []bot.Ticket
-	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTickets).ForEach(func(_, v []byte) error {
-			var t bot.Ticket
-			if err := json.Unmarshal(v, &t); err != nil {
-				return err
-			}
-			if state == "" || t.State == state {
-				out = append(out, t)
-			}
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read tickets: %w", err)
-	}
-	return out, nil
+	return list(s, bucketTickets, func(t bot.Ticket) bool { return state == "" || t.State == state })
 }
 
 // NextTicketNumber hands out ticket numbers, 1, 2, 3…
@@ -185,19 +169,5 @@ func putAdvisor(tx *bolt.Tx, a bot.Advisor) error {
 
 // Advisors returns the advisors who registered their languages.
 func (s *Store) Advisors(_ context.Context) ([]bot.Advisor, error) {
-	var out []bot.Advisor
-	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAdvisors).ForEach(func(_, v []byte) error {
-			var a bot.Advisor
-			if err := json.Unmarshal(v, &a); err != nil {
-				return err
-			}
-			out = append(out, a)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read advisors: %w", err)
-	}
-	return out, nil
+	return list[bot.Advisor](s, bucketAdvisors, nil)
 }

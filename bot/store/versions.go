@@ -75,18 +75,12 @@ func (s *Store) Publish(_ context.Context, v bot.Version, files map[string][]byt
 
 // Versions lists the published versions, oldest first, without their files.
 func (s *Store) Versions(_ context.Context) ([]bot.Version, error) {
-	var out []bot.Version
-	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketVersions).ForEach(func(_, data []byte) error {
-			var sv storedVersion
-			if err := json.Unmarshal(data, &sv); err != nil {
-				return err
-			}
-			out = append(out, sv.Version)
-			return nil
-		})
-	})
-	return out, s.wrap("read versions", err)
+	stored, err := list[storedVersion](s, bucketVersions, nil)
+	out := make([]bot.Version, len(stored))
+	for i, sv := range stored {
+		out[i] = sv.Version
+	}
+	return out, err
 }
 
 // Version returns one published version with its files; n == 0 means the
