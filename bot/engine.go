@@ -174,9 +174,10 @@ func (t *turn) dispatch() {
 	case EventButton:
 		t.button(t.ev.Data)
 	case EventText:
-		if t.isNew {
+		// A first message is answered too, after the greeting; if it
+		// sounds like danger, the emergency numbers come before anything.
+		if t.isNew && !t.cat.Search(t.ev.Text, "").Emergency {
 			t.welcome()
-			return
 		}
 		t.question(t.ev.Text)
 	case EventDocument:

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -112,4 +113,26 @@ func FuzzHandle(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFirstMessageInDangerGetsEmergencyFirst(t *testing.T) {
+	e, st := newEngine(t)
+	if err := e.Handle(context.Background(), bot.Event{Chat: 77, Kind: bot.EventText, Text: "my husband beats me", LangHint: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	got := drain(t, st)
+	if len(got) == 0 || !strings.Contains(got[0].Text, "112") {
+		t.Fatalf("first reply to a first message in danger is not the emergency numbers: %+v", got)
+	}
+}
+
+func TestFirstMessageQuestionIsAnswered(t *testing.T) {
+	e, st := newEngine(t)
+	if err := e.Handle(context.Background(), bot.Event{Chat: 78, Kind: bot.EventText, Text: "klage på vedtak fra UDI", LangHint: "nb"}); err != nil {
+		t.Fatal(err)
+	}
+	got := drain(t, st)
+	if len(got) < 2 || !strings.Contains(got[1].Text, "UNE") {
+		t.Fatalf("a first question got only the greeting: %+v", got)
+	}
 }
