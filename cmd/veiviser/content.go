@@ -28,7 +28,7 @@ func loadCatalog(dir string) (*content.Catalog, content.Report, error) {
 
 func runContent(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("content: say check, stats or stamp")
+		return errors.New("content: say check, stats, stamp, export or import")
 	}
 	switch args[0] {
 	case "check":

@@ -97,6 +97,6 @@ func printImport(w io.Writer, rep content.ImportReport) {
 		fmt.Fprintln(w, "refused:", r)
 	}
 	if len(rep.Added)+len(rep.Updated) > 0 {
-		fmt.Fprintf(w, "imported %d %s translation(s); run content check, then rebuild or reload\n", len(rep.Added)+len(rep.Updated), rep.Lang)
+		fmt.Fprintf(w, "imported %d %s translation(s); run content check, then rebuild or restart\n", len(rep.Added)+len(rep.Updated), rep.Lang)
 	}
 }
