@@ -90,18 +90,28 @@ func TestEveryScreenOffersEmergencyInOneTap(t *testing.T) {
 // FuzzHandle sends arbitrary events: the engine must answer every one
 // without panicking, with button data Telegram accepts.
 func FuzzHandle(f *testing.F) {
-	e, st := newEngine(f)
-	f.Add(0, "hello", "start", "e:privacy")
-	f.Add(1, "", "", "l:ar")
-	f.Add(2, "topic_residence", "start", "t:../../x")
-	f.Add(3, "\xff\xfe", "forget", "forget")
-	f.Fuzz(func(t *testing.T, kind int, text, cmd, data string) {
-		ev := bot.Event{Chat: 9, Kind: bot.EventKind(uint(kind) % 4), Text: text, Command: cmd, Data: data}
+	const advisors = -100777
+	e, st := bottest.Engine(f, "", bot.Config{Staff: []int64{9}, Escalation: bot.Escalation{Chat: advisors}})
+	e.SetForum(true)
+	f.Add(0, "hello", "start", "e:privacy", false, 0)
+	f.Add(1, "", "", "l:ar", false, 0)
+	f.Add(2, "topic_residence", "start", "t:../../x", false, 0)
+	f.Add(3, "\xff\xfe", "forget", "forget", false, 0)
+	f.Add(2, "ar so xx", "languages", "", true, 1)
+	f.Add(1, "", "", "tc:1", true, 1)
+	f.Add(0, "", "", "pc", false, 0)
+	f.Add(2, "so hello", "broadcast", "r:1:5", false, 0)
+	f.Add(2, "legal-aid th", "preview", "", false, 0)
+	f.Fuzz(func(t *testing.T, kind int, text, cmd, data string, advisor bool, thread int) {
+		ev := bot.Event{Chat: 9, Kind: bot.EventKind(uint(kind) % 6), Text: text, Command: cmd, Data: data}
+		if advisor {
+			ev.Chat, ev.Advisor, ev.From, ev.Thread = advisors, true, 5, thread
+		}
 		if err := e.Handle(context.Background(), ev); err != nil {
 			t.Fatal(err)
 		}
 		for _, a := range drain(t, st) {
-			if a.Text == "" {
+			if a.Text == "" && a.CopyMessage == 0 && len(a.Delete) == 0 {
 				t.Fatalf("empty message for %+v", ev)
 			}
 			for _, row := range a.Buttons {

@@ -27,7 +27,14 @@ const maxProblems = 40
 
 // staffCommand handles the staff's commands; false means it is not one.
 func (t *turn) staffCommand(name, args string) bool {
-	if !t.e.staff[t.ev.Chat] || t.e.content == nil {
+	if !t.e.staff[t.ev.Chat] {
+		return false
+	}
+	if name == "stats" {
+		t.staffStats()
+		return true
+	}
+	if t.e.content == nil {
 		return false
 	}
 	switch name {
@@ -45,8 +52,6 @@ func (t *turn) staffCommand(name, args string) bool {
 		t.unanswered(args)
 	case "broadcast":
 		t.broadcast(args)
-	case "stats":
-		t.staffStats()
 	default:
 		return false
 	}

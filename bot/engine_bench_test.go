@@ -1,0 +1,141 @@
+package bot_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
+)
+
+// benchChats is how many conversations the benchmarks spread events over,
+// so sessions are read back from a tree of realistic size.
+const benchChats = 100
+
+// benchEngine returns an engine on a real bbolt file whose benchChats users
+// have started and chosen a language.
+func benchEngine(b *testing.B) (*bot.Engine, *store.Store) {
+	b.Helper()
+	cat, _, err := content.Load(content.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat.Warm()
+	strs, err := locales.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	e := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st})
+	ctx := context.Background()
+	langs := content.Languages()
+	for chat := int64(1); chat <= benchChats; chat++ {
+		lang := langs[int(chat)%len(langs)]
+		for i, ev := range []bot.Event{
+			{Kind: bot.EventCommand, Command: "start", LangHint: lang},
+			{Kind: bot.EventButton, Data: "l:" + lang, MessageID: 1},
+		} {
+			ev.ID, ev.Chat = fmt.Sprintf("setup-%d-%d", chat, i), chat
+			if err := e.Handle(ctx, ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	drainOutbox(b, st)
+	return e, st
+}
+
+// drainOutbox empties the outbox, as the sender does after delivery.
+func drainOutbox(b *testing.B, st *store.Store) {
+	ctx := context.Background()
+	for {
+		qs, err := st.Pending(ctx, 512)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(qs) == 0 {
+			return
+		}
+		for _, q := range qs {
+			if err := st.Done(ctx, q.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// benchHandle handles one event per operation, each with a new update ID,
+// emptying the outbox every 256 events with the timer stopped.
+func benchHandle(b *testing.B, events []bot.Event) {
+	e, st := benchEngine(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		ev := events[i%len(events)]
+		ev.ID = fmt.Sprintf("bench-%d", i)
+		ev.Chat = int64(i%benchChats) + 1
+		if err := e.Handle(ctx, ev); err != nil {
+			b.Fatal(err)
+		}
+		if i%256 == 255 {
+			b.StopTimer()
+			drainOutbox(b, st)
+			b.StartTimer()
+		}
+	}
+}
+
+// BenchmarkHandle is the engine handling one update end to end: read the
+// session, decide, and commit the session with the queued reply to bbolt
+// (one fsync'ed transaction). "question" is a free-text question from the
+// development set, in the ten languages; "button" a press on a topic or an
+// answer button.
+func BenchmarkHandle(b *testing.B) {
+	b.Run("question", func(b *testing.B) {
+		var events []bot.Event
+		files, _ := filepath.Glob("../content/testdata/questions/*.tsv")
+		for _, f := range files {
+			fh, err := os.Open(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sc := bufio.NewScanner(fh)
+			for sc.Scan() {
+				if _, text, ok := strings.Cut(sc.Text(), "\t"); ok {
+					events = append(events, bot.Event{Kind: bot.EventText, Text: text})
+				}
+			}
+			fh.Close()
+		}
+		if len(events) == 0 {
+			b.Fatal("no questions in ../content/testdata/questions")
+		}
+		benchHandle(b, events)
+	})
+	b.Run("button", func(b *testing.B) {
+		cat, _, err := content.Load(content.Embedded())
+		if err != nil {
+			b.Fatal(err)
+		}
+		var events []bot.Event
+		for _, t := range cat.Topics {
+			events = append(events, bot.Event{Kind: bot.EventButton, Data: "t:" + t.ID, MessageID: 10002})
+			for _, id := range t.Entries {
+				events = append(events, bot.Event{Kind: bot.EventButton, Data: "e:" + id, MessageID: 10002})
+			}
+		}
+		benchHandle(b, events)
+	})
+}
