@@ -223,7 +223,7 @@ func (t *turn) rate(arg string) {
 	switch val {
 	case "y", "n":
 		t.count("ticket:answered:" + val)
-		post.Text = t.group("TicketAnswered", "Answered", val)
+		post.Text = t.group("TicketAnswered", "Answered", t.group(map[string]string{"y": "ButtonYes", "n": "ButtonNo"}[val]))
 		t.change.Actions = append(t.change.Actions, post)
 		t.reply(t.tr("Thanks"), t.menuButtons(), true)
 	case "1", "2", "3", "4", "5":

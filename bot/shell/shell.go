@@ -110,8 +110,11 @@ func (s *Shell) deliver(ctx context.Context) error {
 			return nil
 		}
 		for _, q := range batch {
-			if q.Action.Chat == s.Chat {
+			switch {
+			case q.Action.Chat == s.Chat:
 				s.print(q.Action)
+			case q.Action.Chat < 0:
+				s.printGroup(q.Action)
 			}
 			if err := s.Outbox.Done(ctx, q.ID); err != nil {
 				return fmt.Errorf("shell: %w", err)
@@ -143,6 +146,17 @@ func (s *Shell) print(a bot.Action) {
 		}
 		fmt.Fprintln(s.out, "  "+strings.Join(cells, "   "))
 	}
+}
+
+// printGroup shows what the advisors' group would get, so a conversation
+// with escalation can be followed in the terminal.
+func (s *Shell) printGroup(a bot.Action) {
+	fmt.Fprintf(s.out, "── to the advisors (ticket #%d) ──\n", a.Ticket)
+	if a.CopyMessage != 0 {
+		fmt.Fprintln(s.out, "[a copy of her message]")
+		return
+	}
+	fmt.Fprintln(s.out, a.Text)
 }
 
 func (s *Shell) display(lang, text string) string {

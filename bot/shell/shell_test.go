@@ -21,16 +21,21 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 
 // newShell wires a shell to the real engine, the embedded content and a
 // bbolt file of its own.
-func newShell(tb testing.TB, hint string) (*Shell, *store.Store) {
+func newShell(tb testing.TB, hint string, escalation bool) (*Shell, *store.Store) {
 	tb.Helper()
-	clock := func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }
-	engine, st := bottest.Engine(tb, "", bot.Config{Now: clock})
+	clock := func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) } // a Wednesday, centre open
+	cfg := bot.Config{Now: clock}
+	if escalation {
+		cfg.Escalation = bot.Escalation{Chat: -100, Lang: "en"}
+	}
+	engine, st := bottest.Engine(tb, "", cfg)
 	return &Shell{Engine: engine, Outbox: st, Chat: 42, LangHint: hint}, st
 }
 
 // TestTranscripts replays each testdata/*.in conversation and compares what
 // the user would see with testdata/*.golden. The first line of an .in file
-// may set the app language ("#lang ar") and a deep link ("#start topic_residence").
+// may set the app language ("#lang ar"), a deep link ("#start topic_residence")
+// and "#advisors" turns escalation on (posts to the group are shown too).
 func TestTranscripts(t *testing.T) {
 	ins, err := filepath.Glob("testdata/*.in")
 	if err != nil || len(ins) == 0 {
@@ -44,6 +49,7 @@ func TestTranscripts(t *testing.T) {
 				t.Fatal(err)
 			}
 			var hint, start string
+			var escalation bool
 			var lines []string
 			for _, line := range strings.Split(string(script), "\n") {
 				switch {
@@ -51,12 +57,14 @@ func TestTranscripts(t *testing.T) {
 					hint = strings.TrimPrefix(line, "#lang ")
 				case strings.HasPrefix(line, "#start "):
 					start = strings.TrimPrefix(line, "#start ")
+				case line == "#advisors":
+					escalation = true
 				case strings.HasPrefix(line, "#"):
 				default:
 					lines = append(lines, line)
 				}
 			}
-			sh, st := newShell(t, hint)
+			sh, st := newShell(t, hint, escalation)
 			sh.Start = start
 			var out bytes.Buffer
 			if err := sh.Run(context.Background(), echo(strings.Join(lines, "\n"), &out), &out); err != nil {

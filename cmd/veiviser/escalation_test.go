@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,5 +150,45 @@ func TestServeLeavesOtherGroups(t *testing.T) {
 	}
 	if n := len(callsTo(fake, "sendMessage", -100999)); n != 0 {
 		t.Errorf("the bot answered in a foreign group %d times", n)
+	}
+}
+
+// TestServeSomaliEscalationVoiceAndRestart: a Somali-speaking woman
+// escalates, a voice note goes to the advisors and one comes back, both as
+// copies; the service restarts between messages and the ticket holds.
+func TestServeSomaliEscalationVoiceAndRestart(t *testing.T) {
+	fake := newFake(t)
+	fake.Forum = true
+	db := filepath.Join(t.TempDir(), "restart.db")
+	env := "VEIVISER_ADVISOR_CHAT=" + strconv.Itoa(advisorGroup)
+	_, stop := serveStoppable(t, fake, db, env)
+	const her = 5151
+	fake.AddUpdate(telegramtest.Message(her, "so", "/start"))
+	fake.AddUpdate(telegramtest.Callback(her, 10001, "l:so"))
+	fake.AddUpdate(telegramtest.Message(her, "so", "waxaan rabaa inaan la hadlo qof"))
+	fake.AddUpdate(telegramtest.Callback(her, 10004, "pc"))
+	waitCalls(t, fake, "createForumTopic", advisorGroup, 1)
+	waitSent(t, fake, her, 5)
+
+	stop() // restart between messages
+	serveStoppable(t, fake, db, env)
+
+	voice := telegramtest.MessageWithID(her, "so", "", 700)
+	msg := voice["message"].(map[string]any)
+	delete(msg, "text")
+	msg["voice"] = map[string]any{"file_id": "v1", "file_unique_id": "v1", "duration": 4}
+	fake.AddUpdate(voice)
+	cp := waitCalls(t, fake, "copyMessage", advisorGroup, 1)[0]
+	if cp.Int("message_id") != 700 || cp.Params["message_thread_id"] != "77" {
+		t.Errorf("her voice note after the restart: %v", cp.Params)
+	}
+	reply := telegramtest.GroupMessage(advisorGroup, advisorUser, 701, 77, true, "")
+	rmsg := reply["message"].(map[string]any)
+	delete(rmsg, "text")
+	rmsg["voice"] = map[string]any{"file_id": "v2", "file_unique_id": "v2", "duration": 9}
+	fake.AddUpdate(reply)
+	back := waitCalls(t, fake, "copyMessage", her, 1)[0]
+	if back.Int("message_id") != 701 || back.Int("from_chat_id") != advisorGroup {
+		t.Errorf("the advisor's voice note to her: %v", back.Params)
 	}
 }

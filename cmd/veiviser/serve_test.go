@@ -45,6 +45,14 @@ func (s *syncBuffer) String() string {
 // the test ends, and returns its log output.
 func startServe(t *testing.T, fake *telegramtest.Server, db string, extra ...string) *syncBuffer {
 	t.Helper()
+	logs, _ := serveStoppable(t, fake, db, extra...)
+	return logs
+}
+
+// serveStoppable is startServe with a stop function, for restarts within
+// a test; stopping waits until serve has returned.
+func serveStoppable(t *testing.T, fake *telegramtest.Server, db string, extra ...string) (*syncBuffer, func()) {
+	t.Helper()
 	if db == "" {
 		db = filepath.Join(t.TempDir(), "serve.db")
 	}
@@ -59,18 +67,22 @@ func startServe(t *testing.T, fake *telegramtest.Server, db string, extra ...str
 	logs := &syncBuffer{}
 	done := make(chan int)
 	go func() { done <- run(ctx, []string{"serve"}, strings.NewReader(""), logs, logs, env) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited with %d:\n%s", code, logs)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Errorf("serve exited with %d:\n%s", code, logs)
+				}
+			case <-time.After(15 * time.Second):
+				t.Error("serve did not stop within 15s of cancel")
 			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop within 15s of cancel")
-		}
-	})
-	return logs
+		})
+	}
+	t.Cleanup(stop)
+	return logs, stop
 }
 
 // sentTo returns the texts delivered to a chat, in order.

@@ -1,0 +1,130 @@
+// Command veiviser-load measures Veiviser under load, against a baseline
+// measured in the same run.
+//
+// It starts a fake Telegram Bot API (bot/telegram/telegramtest) in this
+// process and runs Veiviser's real serve path against it: the embedded
+// catalog, a bbolt file in a temporary directory, the engine and the
+// Telegram service polling for updates. Simulated users then have
+// conversations as people do — /start, the language button, a topic, an
+// answer, free-text questions in the ten languages — each waiting for the
+// reply before the next step. The same load is then put on a bare
+// go-telegram/bot echo bot, and both are reported with the ratio of their
+// throughputs.
+//
+//	go run ./cmd/veiviser-load -users 1000              # Veiviser vs echo
+//	go run ./cmd/veiviser-load -sessions 100000         # growth: 1k, 10k, 100k sessions
+//	go run ./cmd/veiviser-load -users 50 -telegram-limits
+//
+// Latency is from queueing an update to the first reply reaching the Bot
+// API. Run it from the repository root (or pass -questions).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/veiviser/veiviser/bot/telegram"
+	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
+	"github.com/veiviser/veiviser/content"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "veiviser-load:", err)
+		os.Exit(1)
+	}
+}
+
+// config is what a load run is asked to do.
+type config struct {
+	users, msgs, sessions int
+	duration, timeout     time.Duration
+	rtt                   time.Duration
+	telegramLimits, json  bool
+	questions             string
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fl := flag.NewFlagSet("veiviser-load", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.IntVar(&c.users, "users", 1000, "simulated users talking at once")
+	fl.IntVar(&c.msgs, "msgs", 8, "updates per user (/start, language, topic, answer, then questions); past 10 the flood guard answers")
+	fl.IntVar(&c.sessions, "sessions", 0, "instead: grow the database to this many sessions, measuring at 1k, 10k, 100k")
+	fl.DurationVar(&c.duration, "duration", 0, "stop starting conversation steps after this long (0: no limit)")
+	fl.DurationVar(&c.timeout, "reply-timeout", 30*time.Second, "give up waiting for a reply after this long")
+	fl.DurationVar(&c.rtt, "rtt", 0, "delay added to every Bot API call, like the network to Telegram")
+	fl.BoolVar(&c.telegramLimits, "telegram-limits", false, "send at Telegram's limits (30/s, 1/s per chat), enforced by the fake with 429; no echo baseline")
+	fl.BoolVar(&c.json, "json", false, "print the figures as JSON")
+	fl.StringVar(&c.questions, "questions", "content/testdata/questions", "directory of <lang>.tsv question files")
+	if err := fl.Parse(args); err != nil {
+		return c, err
+	}
+	if c.users < 1 || c.msgs < 1 || c.sessions < 0 {
+		return c, errors.New("-users and -msgs must be at least 1")
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	cat, _, err := content.Load(content.Embedded())
+	if err != nil {
+		return err
+	}
+	qs, err := readQuestions(cfg.questions)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "veiviser-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	l := loader{cfg: cfg, script: script{cat: cat, questions: qs}, db: filepath.Join(dir, "veiviser.db"),
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), progress: stderr,
+		reads: new(atomic.Int64)}
+	if cfg.sessions > 0 {
+		gs, err := l.growth(ctx)
+		if cfg.json {
+			return errors.Join(err, printJSON(stdout, map[string]any{"sessions": gs}))
+		}
+		printGrowth(stdout, gs)
+		return err
+	}
+	v, e, err := l.compare(ctx)
+	if err != nil {
+		return err
+	}
+	if cfg.json {
+		out := map[string]any{"veiviser": v, "msgs_per_user": cfg.msgs}
+		if e != nil {
+			out["echo"], out["throughput_ratio"] = e, v.UpdatesPerSec/e.UpdatesPerSec
+		}
+		return printJSON(stdout, out)
+	}
+	printComparison(stdout, v, e)
+	return nil
+}
+
+// limits are the fake's enforced limits and Veiviser's send limits.
+func (c config) limits() (*telegramtest.Limits, string) {
+	if c.telegramLimits {
+		return &telegramtest.Limits{Global: 30, Chat: 1}, telegram.DefaultLimits
+	}
+	return nil, engineLimits
+}

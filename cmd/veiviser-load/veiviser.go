@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/ratelimit"
+	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/bot/telegram"
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
+)
+
+// engineLimits lets the sender go as fast as the bot can, so a load run
+// measures Veiviser rather than Telegram's pacing.
+const engineLimits = "global=100000/s,chat=100000/s,group=100000/s"
+
+// startVeiviser runs the wiring of `veiviser serve` (cmd/veiviser
+// runServe: embedded catalog, store, engine with the same flood limit,
+// Telegram service by long polling) against apiURL, until stop is called.
+// The sender's reads of the outbox are counted in reads.
+func startVeiviser(ctx context.Context, apiURL, db, limits string, log *slog.Logger, reads *atomic.Int64) (stop func() error, err error) {
+	cat, _, err := content.Load(content.Embedded())
+	if err != nil {
+		return nil, err
+	}
+	go cat.Warm()
+	strs, err := locales.Load()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(db)
+	if err != nil {
+		return nil, err
+	}
+	lim, err := telegram.ParseLimits(limits)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	flood := ratelimit.Rate{N: 1, Per: time.Second, Burst: 10}
+	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
+	cfg := telegram.Config{Token: "123456:LOAD-test-token", APIURL: apiURL, Limits: lim}
+	ctx, cancel := context.WithCancel(ctx)
+	svc, err := telegram.New(ctx, cfg, engine, countReads{st, reads}, strs, locales.Languages(), log)
+	if err != nil {
+		cancel()
+		st.Close()
+		return nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(ctx) }()
+	return func() error {
+		cancel()
+		err := <-done
+		if cerr := st.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+		return err
+	}, nil
+}
+
+// countReads is the store with its outbox reads counted.
+type countReads struct {
+	*store.Store
+	reads *atomic.Int64
+}
+
+// Pending reads the outbox.
+func (c countReads) Pending(ctx context.Context, limit int) ([]bot.Queued, error) {
+	c.reads.Add(1)
+	return c.Store.Pending(ctx, limit)
+}
