@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 	"github.com/veiviser/veiviser/content"
@@ -56,13 +57,35 @@ func TestStaffUploadPreviewPublishRollback(t *testing.T) {
 		t.Errorf("published content not live: %q", got)
 	}
 
+	// A user in the middle of a conversation presses a button: new text.
+	fake.AddUpdate(telegramtest.Callback(user, 10003, "e:legal-aid"))
+	if !fake.WaitFor(5*time.Second, func() bool { return len(callsTo(fake, "editMessageText", user)) == 1 }) {
+		t.Fatal("the button press was not answered")
+	}
+	if got := callsTo(fake, "editMessageText", user)[0].Params["text"]; !strings.Contains(got, "hjelp og råd") {
+		t.Errorf("mid-conversation answer after publish: %q", got)
+	}
+
 	fake.AddUpdate(telegramtest.Message(staff, "nb", "/versions"))
 	if got := waitSent(t, fake, staff, 5)[4].Params["text"]; !strings.Contains(got, "#1") {
 		t.Errorf("versions list: %q", got)
 	}
+	// Upload a second change, publish it, then roll back to #1.
+	fake.AddUpdate(fake.Document(staff, "05-services.yaml", []byte(strings.Replace(src, "title: Gratis juridisk hjelp", "title: Juridisk hjelp v2", 1))))
+	waitSent(t, fake, staff, 6)
+	fake.AddUpdate(telegramtest.Message(staff, "nb", "/publish"))
+	waitSent(t, fake, staff, 7)
+	fake.AddUpdate(telegramtest.Message(staff, "nb", "/rollback 1"))
+	if got := waitSent(t, fake, staff, 8)[7].Params["text"]; !strings.Contains(got, "#3") {
+		t.Errorf("rollback reply: %q", got)
+	}
+	fake.AddUpdate(telegramtest.Message(user, "nb", "/start legal-aid"))
+	if got := waitSent(t, fake, user, 4)[3].Params["text"]; !strings.Contains(got, "hjelp og råd") || strings.Contains(got, "v2") {
+		t.Errorf("after /rollback 1 the user sees %q", got)
+	}
 	// A non-staff user's file is just an unsupported message.
 	fake.AddUpdate(fake.Document(user, "05-services.yaml", []byte(broken)))
-	if got := waitSent(t, fake, user, 4)[3].Params["text"]; strings.Contains(got, "yaml") {
+	if got := waitSent(t, fake, user, 5)[4].Params["text"]; strings.Contains(got, "yaml") {
 		t.Errorf("a user's upload was treated as content: %q", got)
 	}
 }
