@@ -49,6 +49,14 @@ func (s *Store) view(fn func(*bolt.Tx) error) error {
 	return s.db.View(fn)
 }
 
+// batch is update for many concurrent callers: fn may run more than once
+// (alone, after another caller's error), so it must only write.
+func (s *Store) batch(fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.Batch(fn)
+}
+
 func (s *Store) update(fn func(*bolt.Tx) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -153,8 +161,11 @@ func (s *Store) Seen(_ context.Context, eventID string) (bool, error) {
 }
 
 // Commit applies everything one event changed in a single transaction.
+// Events of different chats are committed together (bbolt's Batch), so one
+// disk sync serves many concurrent updates; each event's change is still
+// all or nothing.
 func (s *Store) Commit(_ context.Context, c bot.Change) error {
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.batch(func(tx *bolt.Tx) error {
 		now := time.Now()
 		if c.EventID != "" {
 			if tx.Bucket(bucketEvents).Get([]byte(c.EventID)) != nil {
