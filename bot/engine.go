@@ -128,6 +128,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 		return e.commit(ctx, Change{EventID: ev.ID, Unqueue: ev.Chat})
 	}
 	flood := e.flood.check(ev.Chat, ev.At)
+	if flood != floodOK && ev.Kind == EventText && e.Catalog().Search(ev.Text, "").Emergency {
+		flood = floodOK // danger is answered however fast she writes
+	}
 	if flood == floodDrop {
 		return e.commit(ctx, Change{EventID: ev.ID, Count: []string{"flood:dropped"}})
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/bottest"
+	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 )
 
@@ -144,5 +146,40 @@ func TestFirstMessageQuestionIsAnswered(t *testing.T) {
 	got := drain(t, st)
 	if len(got) < 2 || !strings.Contains(got[1].Text, "UNE") {
 		t.Fatalf("a first question got only the greeting: %+v", got)
+	}
+}
+
+// TestFloodLimit: a burst from one chat gets its first messages answered,
+// one "slow down", then silence, except for danger; another chat is not affected.
+func TestFloodLimit(t *testing.T) {
+	e, st := bottest.Engine(t, "", bot.Config{Flood: ratelimit.Rate{N: 1, Per: time.Second, Burst: 3}})
+	ctx := context.Background()
+	at := time.Unix(1_000_000, 0)
+	for range 20 {
+		if err := e.Handle(ctx, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "help", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := drain(t, st)
+	slow := 0
+	for _, a := range got {
+		if strings.Contains(a.Text, "very fast") {
+			slow++
+		}
+	}
+	if len(got) != 4 || slow != 1 {
+		t.Errorf("20 messages in one instant: %d replies, %d slow-downs; want 3 answers and 1 slow-down", len(got), slow)
+	}
+	_ = e.Handle(ctx, bot.Event{Chat: 1, Kind: bot.EventText, Text: "he will kill me", At: at})
+	if got := drain(t, st); len(got) != 1 || !strings.Contains(got[0].Text, "112") {
+		t.Errorf("danger during a flood was not answered: %+v", got)
+	}
+	_ = e.Handle(ctx, bot.Event{Chat: 2, Kind: bot.EventCommand, Command: "help", At: at})
+	if got := drain(t, st); len(got) != 1 {
+		t.Errorf("another chat was slowed down: %d replies", len(got))
+	}
+	_ = e.Handle(ctx, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "help", At: at.Add(2 * time.Second)})
+	if got := drain(t, st); len(got) != 1 || strings.Contains(got[0].Text, "very fast") {
+		t.Errorf("after a pause she is not answered again: %+v", got)
 	}
 }
