@@ -28,12 +28,12 @@ type term struct {
 // across languages are stored once per entry, so an official Norwegian word
 // repeated in every translation's keywords is not counted ten times.
 type index struct {
-	ids     []string         // entry index → ID
-	vocab   []string         // word ID → word
-	wordID  map[string]int   // word → word ID
-	byLen   [][]int          // rune length → word IDs, for typo candidates
-	sorted  []int            // word IDs sorted by word, for prefix search
-	skel    map[string][]int // Latin consonant skeleton → word IDs
+	ids     []string          // entry index → ID
+	vocab   []string          // word ID → word
+	wordID  map[string]int    // word → word ID
+	typos   map[typoKey][]int // keyword, title and signal words by first letter and length, for typo candidates
+	sorted  []int             // word IDs sorted by word, for prefix search
+	skel    map[string][]int  // Latin consonant skeleton → word IDs
 	terms   []term
 	termsOf [][]int // word ID → terms containing it
 	langVoc map[string]map[int]bool
@@ -120,6 +120,26 @@ func buildIndex(cat *Catalog) *index {
 			ix.langsOf[w]++
 		}
 	}
+	// Typos are looked for among the words written for matching (keywords,
+	// titles, signal phrases), not the thousands of body words.
+	ix.typos = map[typoKey][]int{}
+	typoWords := map[int]bool{}
+	for _, t := range ix.terms {
+		if t.weight != weightBody {
+			for _, w := range t.words {
+				typoWords[w] = true
+			}
+		}
+	}
+	for _, p := range append(slices.Clone(ix.danger), ix.human...) {
+		for _, w := range p {
+			typoWords[w] = true
+		}
+	}
+	for w := range typoWords {
+		k := keyOf(ix.vocab[w])
+		ix.typos[k] = append(ix.typos[k], w)
+	}
 	ix.skel = map[string][]int{}
 	for id, w := range ix.vocab {
 		if sk := skeleton(w); sk != "" {
@@ -141,12 +161,19 @@ func (ix *index) word(w string) int {
 	id := len(ix.vocab)
 	ix.vocab = append(ix.vocab, w)
 	ix.wordID[w] = id
-	n := utf8.RuneCountInString(w)
-	for len(ix.byLen) <= n {
-		ix.byLen = append(ix.byLen, nil)
-	}
-	ix.byLen[n] = append(ix.byLen[n], id)
 	return id
+}
+
+// typoKey groups words for typo matching: a misspelt word usually keeps
+// its first letter and its length give or take two.
+type typoKey struct {
+	first rune
+	n     int
+}
+
+func keyOf(w string) typoKey {
+	r, _ := utf8.DecodeRuneInString(w)
+	return typoKey{r, utf8.RuneCountInString(w)}
 }
 
 func (ix *index) phrases(byLang map[string][]string) [][]int {
@@ -182,17 +209,23 @@ func (ix *index) candidates(qw string) map[int]float64 {
 	if id, ok := ix.wordID[qw]; ok {
 		out[id] = 1
 	}
-	rs := []rune(qw)
-	// Catalog words inside the query word: prefixes, compounds, clitics, Thai.
-	for i := range rs {
-		for j := i + 2; j <= len(rs); j++ {
-			if id, ok := ix.wordID[string(rs[i:j])]; ok {
+	// Catalog words inside the query word: prefixes, compounds, clitics,
+	// Thai (substrings by byte offsets of runes, so no copies).
+	offs := make([]int, 0, len(qw)+1)
+	for i := range qw {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(qw))
+	n := len(offs) - 1
+	for i := 0; i < n; i++ {
+		for j := i + 2; j <= min(n, i+40); j++ {
+			if id, ok := ix.wordID[qw[offs[i]:offs[j]]]; ok {
 				try(id)
 			}
 		}
 	}
 	// Catalog words the query word begins (a word cut short).
-	if len(rs) >= 5 {
+	if n >= 5 {
 		lo := sort.Search(len(ix.sorted), func(i int) bool { return ix.vocab[ix.sorted[i]] >= qw })
 		for i := lo; i < len(ix.sorted) && strings.HasPrefix(ix.vocab[ix.sorted[i]], qw); i++ {
 			try(ix.sorted[i])
@@ -205,12 +238,10 @@ func (ix *index) candidates(qw string) map[int]float64 {
 		}
 	}
 	// Typos.
-	if len(rs) >= 4 {
-		for n := len(rs) - 2; n <= len(rs)+2; n++ {
-			if n < 5 || n >= len(ix.byLen) {
-				continue
-			}
-			for _, id := range ix.byLen[n] {
+	if n >= 4 {
+		first := keyOf(qw).first
+		for m := max(5, n-2); m <= n+2; m++ {
+			for _, id := range ix.typos[typoKey{first, m}] {
 				try(id)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/runes"
@@ -125,22 +126,15 @@ func foldRune(r rune) rune {
 
 // unsegmented reports whether a word is in a script written without spaces
 // between words (Thai), where a keyword can only be found as a substring.
-func unsegmented(w string) bool {
-	for _, r := range w {
-		if unicode.Is(unicode.Thai, r) {
-			return true
-		}
-	}
-	return false
-}
+func unsegmented(w string) bool { return firstIs(w, unicode.Thai) }
 
-func arabicScript(w string) bool {
-	for _, r := range w {
-		if unicode.Is(unicode.Arabic, r) {
-			return true
-		}
-	}
-	return false
+func arabicScript(w string) bool { return firstIs(w, unicode.Arabic) }
+
+// firstIs tells a word's script by its first letter: normalised words do
+// not mix scripts, and this runs for every candidate of every question.
+func firstIs(w string, script *unicode.RangeTable) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.Is(script, r)
 }
 
 // ethiopicBase folds a Ge'ez syllable to its consonant: the script writes
@@ -188,14 +182,7 @@ func skeleton(w string) string {
 	return b.String()
 }
 
-func ethiopic(w string) bool {
-	for _, r := range w {
-		if unicode.Is(unicode.Ethiopic, r) {
-			return true
-		}
-	}
-	return false
-}
+func ethiopic(w string) bool { return firstIs(w, unicode.Ethiopic) }
 
 // Words is the normalised words of a text, as matching sees them; staff
 // tools use it to group similar questions.
