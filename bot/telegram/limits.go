@@ -38,7 +38,10 @@ func ParseLimits(s string) (Limits, error) {
 		if !ok || !ok2 || err != nil || count <= 0 || per == 0 {
 			return Limits{}, fmt.Errorf("send limits: %q is not like chat=1/s", part)
 		}
-		r := Rate{N: count, Per: per}
+		// Telegram's own rates are paced evenly (no bursts); a rate raised
+		// far beyond them (load runs) may go out in bursts of a thirtieth of
+		// it, so a step of the sender is not limited to one message.
+		r := Rate{N: count, Per: per, Burst: count / 30}
 		switch name {
 		case "global":
 			l.Global = r

@@ -336,7 +336,11 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	if code, body := get("/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
-	_, metrics := get("/metrics")
+	var metrics string
+	fake.WaitFor(5*time.Second, func() bool {
+		_, metrics = get("/metrics")
+		return strings.Contains(metrics, "veiviser_replies_sent_total 2")
+	})
 	for _, want := range []string{`veiviser_updates_total{kind="message"} 2`, "veiviser_replies_sent_total 2",
 		"veiviser_unanswered_questions_total 1", "veiviser_handler_seconds_count 2", "veiviser_outbox_depth"} {
 		if !strings.Contains(metrics, want) {
