@@ -84,6 +84,8 @@ func openBolt(path string) (*bolt.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// A lone event should not wait the default 10 ms for company in a batch.
+	db.MaxBatchDelay = 2 * time.Millisecond
 	if err := os.Chmod(path, 0o600); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
