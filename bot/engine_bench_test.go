@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/veiviser/veiviser/bot"
@@ -97,11 +98,38 @@ func benchHandle(b *testing.B, events []bot.Event) {
 	}
 }
 
+// benchHandleParallel handles events from 64 goroutines at once, each
+// with chats of its own (the adapters serialise events per chat), as the
+// Telegram service does with a batch of updates.
+func benchHandleParallel(b *testing.B, events []bot.Event) {
+	e, st := benchEngine(b)
+	ctx := context.Background()
+	var next, worker atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(32) // × GOMAXPROCS goroutines
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		chat := worker.Add(1)
+		for pb.Next() {
+			i := next.Add(1)
+			ev := events[int(i)%len(events)]
+			ev.ID, ev.Chat = fmt.Sprintf("bench-%d", i), chat%benchChats+1
+			if err := e.Handle(ctx, ev); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	drainOutbox(b, st)
+}
+
 // BenchmarkHandle is the engine handling one update end to end: read the
 // session, decide, and commit the session with the queued reply to bbolt
 // (one fsync'ed transaction). "question" is a free-text question from the
 // development set, in the ten languages; "button" a press on a topic or an
-// answer button.
+// answer button. The "-parallel" variants handle many chats' events at
+// once: ns/op is then the inverse of throughput, not a latency.
 func BenchmarkHandle(b *testing.B) {
 	b.Run("question", func(b *testing.B) {
 		var events []bot.Event
@@ -122,7 +150,8 @@ func BenchmarkHandle(b *testing.B) {
 		if len(events) == 0 {
 			b.Fatal("no questions in ../content/testdata/questions")
 		}
-		benchHandle(b, events)
+		b.Run("serial", func(b *testing.B) { benchHandle(b, events) })
+		b.Run("parallel", func(b *testing.B) { benchHandleParallel(b, events) })
 	})
 	b.Run("button", func(b *testing.B) {
 		cat, _, err := content.Load(content.Embedded())
@@ -136,6 +165,7 @@ func BenchmarkHandle(b *testing.B) {
 				events = append(events, bot.Event{Kind: bot.EventButton, Data: "e:" + id, MessageID: 10002})
 			}
 		}
-		benchHandle(b, events)
+		b.Run("serial", func(b *testing.B) { benchHandle(b, events) })
+		b.Run("parallel", func(b *testing.B) { benchHandleParallel(b, events) })
 	})
 }

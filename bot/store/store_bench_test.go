@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,7 +41,9 @@ func benchChange(i int) bot.Change {
 
 // BenchmarkOutbox is the write path of one reply: "commit" is the engine's
 // transaction (event, session, one queued action, counter); "commit+drain"
-// adds what the sender does for it (read the outbox, mark the action done).
+// adds what the sender does for it (read the outbox, mark the action done);
+// "commit-parallel" commits from many goroutines at once (ns/op is then the
+// inverse of throughput).
 func BenchmarkOutbox(b *testing.B) {
 	ctx := context.Background()
 	b.Run("commit", func(b *testing.B) {
@@ -51,6 +54,20 @@ func BenchmarkOutbox(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+	b.Run("commit-parallel", func(b *testing.B) {
+		s := benchOpen(b)
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.SetParallelism(32)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := s.Commit(ctx, benchChange(int(next.Add(1)))); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
 	})
 	b.Run("commit+drain", func(b *testing.B) {
 		s := benchOpen(b)

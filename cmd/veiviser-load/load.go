@@ -149,7 +149,6 @@ func talk(ctx context.Context, t *tap, c conv, echo bool, deadline time.Time, ti
 		}
 		added := time.Now()
 		t.queue.add(u)
-		dbg("added %q %q", s.text, s.data)
 		at := t.wait(c.chat, base+want, timeout)
 		o.steps++
 		o.expected += want

@@ -49,6 +49,7 @@ func main() {
 // config is what a load run is asked to do.
 type config struct {
 	users, msgs, sessions int
+	sendBurst             int
 	duration, timeout     time.Duration
 	rtt                   time.Duration
 	telegramLimits, json  bool
@@ -66,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fl.DurationVar(&c.timeout, "reply-timeout", 30*time.Second, "give up waiting for a reply after this long")
 	fl.DurationVar(&c.rtt, "rtt", 0, "delay added to every Bot API call, like the network to Telegram")
 	fl.BoolVar(&c.telegramLimits, "telegram-limits", false, "send at Telegram's limits (30/s, 1/s per chat), enforced by the fake with 429; no echo baseline")
+	fl.IntVar(&c.sendBurst, "send-burst", 0, "experiment: let Veiviser's send limits allow bursts of this many messages (0: as serve parses them)")
 	fl.BoolVar(&c.json, "json", false, "print the figures as JSON")
 	fl.StringVar(&c.questions, "questions", "content/testdata/questions", "directory of <lang>.tsv question files")
 	if err := fl.Parse(args); err != nil {
@@ -99,11 +101,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), progress: stderr,
 		reads: new(atomic.Int64)}
 	if cfg.sessions > 0 {
-		gs, err := l.growth(ctx)
-		if cfg.json {
-			return errors.Join(err, printJSON(stdout, map[string]any{"sessions": gs}))
+		g, err := l.growth(ctx)
+		if g == nil {
+			return err
 		}
-		printGrowth(stdout, gs)
+		if cfg.json {
+			return errors.Join(err, printJSON(stdout, g))
+		}
+		printGrowth(stdout, g.Sizes)
+		printFileStats(stdout, g.Buckets, g.FreeMB)
 		return err
 	}
 	v, e, err := l.compare(ctx)

@@ -27,6 +27,9 @@ type figures struct {
 	Extra         int     `json:"extra_replies"` // replies beyond what the script expects
 	Throttled     int64   `json:"throttled_429"`
 	RSSMB         float64 `json:"rss_mb"`      // after the run, fake's call log dropped
+	AnonMB        float64 `json:"rss_anon_mb"` // of which heap and stacks
+	FileRSSMB     float64 `json:"rss_file_mb"` // of which mapped files: the bbolt file
+	HeapMB        float64 `json:"heap_mb"`     // live Go heap
 	PeakRSSMB     float64 `json:"peak_rss_mb"` // during the run, fake and driver included
 	FileMB        float64 `json:"file_mb,omitempty"`
 	OutboxReads   int64   `json:"outbox_reads,omitempty"` // the sender's Pending calls
@@ -47,28 +50,34 @@ func summarize(bot string, users int, o outcome) figures {
 	return f
 }
 
-// memory reads the resident set size and its peak since resetPeak, in MB,
-// after returning freed memory to the system.
-func memory() (rss, peak float64) {
+// memory fills in the resident set size (with its parts) and its peak
+// since resetPeak, in MB, after returning freed memory to the system.
+func (f *figures) memory() {
 	runtime.GC()
 	debug.FreeOSMemory()
-	f, err := os.Open("/proc/self/status")
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	f.HeapMB = float64(ms.HeapAlloc) / (1 << 20)
+	st, err := os.Open("/proc/self/status")
 	if err != nil {
-		return 0, 0
+		return
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	defer st.Close()
+	sc := bufio.NewScanner(st)
 	for sc.Scan() {
 		name, value, _ := strings.Cut(sc.Text(), ":")
 		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 64)
 		switch name {
 		case "VmRSS":
-			rss = kb / 1024
+			f.RSSMB = kb / 1024
+		case "RssAnon":
+			f.AnonMB = kb / 1024
+		case "RssFile":
+			f.FileRSSMB = kb / 1024
 		case "VmHWM":
-			peak = kb / 1024
+			f.PeakRSSMB = kb / 1024
 		}
 	}
-	return rss, peak
 }
 
 // resetPeak starts a new peak RSS measurement (Linux: clear_refs 5).
@@ -90,19 +99,19 @@ type growth struct {
 }
 
 func printComparison(w io.Writer, v figures, e *figures) {
-	fmt.Fprintf(w, "%-9s %7s %8s %9s %8s %8s %8s %8s %8s %8s\n", "bot", "users", "updates", "updates/s", "p50 ms", "p99 ms", "max ms", "RSS MB", "peak MB", "file MB")
+	fmt.Fprintf(w, "%-9s %7s %8s %9s %8s %8s %8s %8s %8s %8s %8s\n", "bot", "users", "updates", "updates/s", "p50 ms", "p99 ms", "max ms", "RSS MB", "heap MB", "peak MB", "file MB")
 	for _, f := range []*figures{&v, e} {
 		if f == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%-9s %7d %8d %9.0f %8.1f %8.1f %8.1f %8.1f %8.1f %8.2f\n", f.Bot, f.Users, f.Steps, f.UpdatesPerSec,
-			f.P50ms, f.P99ms, f.MaxMs, f.RSSMB, f.PeakRSSMB, f.FileMB)
+		fmt.Fprintf(w, "%-9s %7d %8d %9.0f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.2f\n", f.Bot, f.Users, f.Steps, f.UpdatesPerSec,
+			f.P50ms, f.P99ms, f.MaxMs, f.RSSMB, f.HeapMB, f.PeakRSSMB, f.FileMB)
 		if f.Missing > 0 || f.Extra > 0 || f.Throttled > 0 {
 			fmt.Fprintf(w, "  %s: %d updates without reply, %d extra replies, %d answered 429\n", f.Bot, f.Missing, f.Extra, f.Throttled)
 		}
 	}
 	if v.Steps > 0 {
-		fmt.Fprintf(w, "veiviser read its outbox %.1f times per update\n", float64(v.OutboxReads)/float64(v.Steps))
+		fmt.Fprintf(w, "veiviser read its outbox %.2f times per update\n", float64(v.OutboxReads)/float64(v.Steps))
 	}
 	if e != nil && e.UpdatesPerSec > 0 {
 		fmt.Fprintf(w, "veiviser/echo throughput: %.2f\n", v.UpdatesPerSec/e.UpdatesPerSec)
@@ -110,10 +119,11 @@ func printComparison(w io.Writer, v figures, e *figures) {
 }
 
 func printGrowth(w io.Writer, gs []growth) {
-	fmt.Fprintf(w, "%9s %9s %9s %8s %8s %8s %8s %8s\n", "sessions", "starts/s", "updates/s", "p50 ms", "p99 ms", "RSS MB", "peak MB", "file MB")
+	fmt.Fprintf(w, "%9s %9s %9s %8s %8s %8s %9s %9s %8s %8s\n", "sessions", "starts/s", "updates/s", "p50 ms", "p99 ms",
+		"RSS MB", "(anon MB", "file MB)", "heap MB", "file MB")
 	for _, g := range gs {
-		fmt.Fprintf(w, "%9d %9.0f %9.0f %8.1f %8.1f %8.1f %8.1f %8.2f\n", g.Sessions, g.StartsPerS, g.UpdatesPerSec,
-			g.P50ms, g.P99ms, g.RSSMB, g.PeakRSSMB, g.FileMB)
+		fmt.Fprintf(w, "%9d %9.0f %9.0f %8.1f %8.1f %8.1f %9.1f %9.1f %8.1f %8.2f\n", g.Sessions, g.StartsPerS, g.UpdatesPerSec,
+			g.P50ms, g.P99ms, g.RSSMB, g.AnonMB, g.FileRSSMB, g.HeapMB, g.FileMB)
 	}
 }
 

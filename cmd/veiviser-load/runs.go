@@ -20,19 +20,19 @@ type loader struct {
 	reads    *atomic.Int64 // Veiviser's reads of its outbox
 }
 
-// started is a bot under load.
-type started func() error
+// stopFunc stops a bot under load.
+type stopFunc func() error
 
 // start runs a bot behind a fresh tap and waits until it polls.
-func (l loader) start(ctx context.Context, echo bool) (*tap, started, error) {
+func (l loader) start(ctx context.Context, echo bool) (*tap, stopFunc, error) {
 	fakeLimits, sendLimits := l.cfg.limits()
 	t := newTap(fakeLimits, l.cfg.rtt)
-	var stop started
+	var stop stopFunc
 	var err error
 	if echo {
 		stop, err = startEcho(ctx, t.srv.URL)
 	} else {
-		stop, err = startVeiviser(ctx, t.srv.URL, l.db, sendLimits, l.log, l.reads)
+		stop, err = startVeiviser(ctx, t.srv.URL, l.db, sendLimits, l.cfg.sendBurst, l.log, l.reads)
 	}
 	if err != nil {
 		t.Close()
@@ -70,7 +70,7 @@ func (l loader) measure(ctx context.Context, t *tap, name string, users int, con
 	f.OutboxReads = l.reads.Load() - reads
 	f.Throttled = t.throttled.Load()
 	t.renew()
-	f.RSSMB, f.PeakRSSMB = memory()
+	f.memory()
 	return f
 }
 
@@ -111,13 +111,13 @@ func checkpoints(n int) []int {
 // growth fills the database with new users' /start, measuring at each
 // checkpoint how returning users are answered: 200 of them (spread over
 // all stored sessions) talking at once.
-func (l loader) growth(ctx context.Context) ([]growth, error) {
+func (l loader) growth(ctx context.Context) (*growthReport, error) {
 	t, stop, err := l.start(ctx, false)
 	if err != nil {
 		return nil, err
 	}
 	defer t.Close()
-	var out []growth
+	out := &growthReport{}
 	created := 0
 	for _, size := range checkpoints(l.cfg.sessions) {
 		began, from := time.Now(), created
@@ -139,7 +139,19 @@ func (l loader) growth(ctx context.Context) ([]growth, error) {
 		}
 		g := growth{Sessions: size, StartsPerS: starts, figures: l.measure(ctx, t, "veiviser", probe, returning, false)}
 		g.FileMB = fileMB(l.db)
-		out = append(out, g)
+		out.Sizes = append(out.Sizes, g)
 	}
-	return out, errors.Join(ctx.Err(), stop())
+	if err := errors.Join(ctx.Err(), stop()); err != nil {
+		return out, err
+	}
+	var err2 error
+	out.Buckets, out.FreeMB, err2 = fileStats(l.db)
+	return out, err2
+}
+
+// growthReport is the growth run's figures and what fills the file at the end.
+type growthReport struct {
+	Sizes   []growth     `json:"sessions"`
+	Buckets []bucketStat `json:"buckets"`
+	FreeMB  float64      `json:"free_mb"`
 }

@@ -67,15 +67,11 @@ func (t *tap) serve(w http.ResponseWriter, r *http.Request) {
 	method := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
 	if method == "getUpdates" {
 		t.once.Do(func() { close(t.polled) })
-		dbg("poll")
 		t.queue.serve(w, r)
-		dbg("poll returned")
 		return
 	}
 	time.Sleep(t.rtt)
 	at := time.Now()
-	dbg("call %s", method)
-	defer dbg("done %s", method)
 	rec := httptest.NewRecorder()
 	t.fake.Load().Config.Handler.ServeHTTP(rec, r)
 	for k, v := range rec.Header() {

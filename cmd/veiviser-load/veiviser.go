@@ -22,8 +22,10 @@ const engineLimits = "global=100000/s,chat=100000/s,group=100000/s"
 // startVeiviser runs the wiring of `veiviser serve` (cmd/veiviser
 // runServe: embedded catalog, store, engine with the same flood limit,
 // Telegram service by long polling) against apiURL, until stop is called.
-// The sender's reads of the outbox are counted in reads.
-func startVeiviser(ctx context.Context, apiURL, db, limits string, log *slog.Logger, reads *atomic.Int64) (stop func() error, err error) {
+// The sender's reads of the outbox are counted in reads. A burst above 0
+// overrides the bursts the send limits allow, which VEIVISER_SEND_LIMITS
+// cannot say (an experiment, not serve's behaviour).
+func startVeiviser(ctx context.Context, apiURL, db, limits string, burst int, log *slog.Logger, reads *atomic.Int64) (stop func() error, err error) {
 	cat, _, err := content.Load(content.Embedded())
 	if err != nil {
 		return nil, err
@@ -41,6 +43,9 @@ func startVeiviser(ctx context.Context, apiURL, db, limits string, log *slog.Log
 	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	if burst > 0 {
+		lim.Global.Burst, lim.Chat.Burst, lim.Group.Burst = burst, burst, burst
 	}
 	flood := ratelimit.Rate{N: 1, Per: time.Second, Burst: 10}
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
