@@ -52,6 +52,9 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 // Done removes a delivered (or permanently undeliverable) action.
 func (s *Store) Done(_ context.Context, id uint64) error {
 	err := s.update(func(tx *bolt.Tx) error {
+		if err := s.flushRecords(tx); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketOutbox).Delete(binary.BigEndian.AppendUint64(nil, id))
 	})
 	if err != nil {

@@ -41,6 +41,9 @@ type Store struct {
 	db   *bolt.DB
 	path string
 	hk   []byte // key of the keyed hashes that stand for chat IDs
+
+	recMu   sync.Mutex
+	records []sentMessage // sent message IDs waiting for the next write
 }
 
 func (s *Store) view(fn func(*bolt.Tx) error) error {

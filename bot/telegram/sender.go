@@ -108,6 +108,7 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 		return idle
 	}
 	s.metrics.setDepth(len(items))
+	s.prune(items)
 	next := idle
 	if len(items) == 0 {
 		return next
@@ -161,6 +162,26 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 	return next
 }
 
+// prune forgets the pacing state of chats with nothing queued once there
+// are many: after a second or two their buckets are full again anyway, and
+// a long-running bot should not keep a record of every chat it served.
+func (s *Sender) prune(items []bot.Queued) {
+	if len(s.chats) < 10000 {
+		return
+	}
+	queued := map[int64]bool{}
+	for _, q := range items {
+		queued[q.Action.Chat] = true
+	}
+	for chat := range s.chats {
+		if !queued[chat] && s.attempts[chat] == 0 {
+			delete(s.chats, chat)
+			delete(s.attempts, chat)
+			delete(s.pausedUntil, chat)
+		}
+	}
+}
+
 // deliver sends one action and settles it; false means it stays queued.
 func (s *Sender) deliver(ctx context.Context, q bot.Queued, parts []string, now time.Time) bool {
 	a := q.Action
@@ -168,7 +189,7 @@ func (s *Sender) deliver(ctx context.Context, q bot.Queued, parts []string, now 
 	chat := a.Chat
 	switch {
 	case err == nil:
-		s.attempts[chat] = 0
+		delete(s.attempts, chat)
 		s.lastSuccess = now
 		s.metrics.sent.Inc()
 		s.settle(ctx, q.ID)

@@ -155,11 +155,15 @@ func (s *Service) Run(ctx context.Context) error {
 func (s *Service) process(ctx context.Context, d Decoded) error {
 	s.metrics.updates.WithLabelValues(d.Kind).Inc()
 	if d.CallbackID != "" {
-		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		if _, err := s.api.AnswerCallbackQuery(cctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: d.CallbackID}); err != nil {
-			s.log.Debug("answer callback", "code", errorCode(err))
-		}
-		cancel()
+		// Stops the button's spinner; the reply itself goes through the
+		// outbox, so this need not hold up handling the press.
+		go func() {
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if _, err := s.api.AnswerCallbackQuery(cctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: d.CallbackID}); err != nil {
+				s.log.Debug("answer callback", "code", errorCode(err))
+			}
+		}()
 	}
 	if d.LeaveChat != 0 {
 		if _, err := s.api.LeaveChat(ctx, &tg.LeaveChatParams{ChatID: d.LeaveChat}); err != nil {
