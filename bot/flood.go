@@ -7,6 +7,10 @@ import (
 	"github.com/veiviser/veiviser/bot/ratelimit"
 )
 
+// DefaultFlood is what one chat may send before the bot asks her to slow
+// down: a burst of ten messages, then one a second.
+func DefaultFlood() ratelimit.Rate { return ratelimit.Rate{N: 1, Per: time.Second, Burst: 10} }
+
 type floodVerdict int
 
 const (

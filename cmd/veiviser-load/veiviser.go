@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
-	"time"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
 	"github.com/veiviser/veiviser/content"
@@ -47,7 +45,7 @@ func startVeiviser(ctx context.Context, apiURL, db, limits string, burst int, lo
 	if burst > 0 {
 		lim.Global.Burst, lim.Chat.Burst, lim.Group.Burst = burst, burst, burst
 	}
-	flood := ratelimit.Rate{N: 1, Per: time.Second, Burst: 10}
+	flood := bot.DefaultFlood()
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
 	cfg := telegram.Config{Token: "123456:LOAD-test-token", APIURL: apiURL, Limits: lim}
 	ctx, cancel := context.WithCancel(ctx)

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
 	"github.com/veiviser/veiviser/content"
@@ -149,9 +148,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if cfg.AdvisorChat == 0 {
 		log.Info("escalation to advisors is off: VEIVISER_ADVISOR_CHAT is not set")
 	}
-	// One chat may send a burst of ten messages, then one a second, before
-	// the bot asks her to slow down.
-	flood := ratelimit.Rate{N: 1, Per: time.Second, Burst: 10}
+	flood := bot.DefaultFlood()
 	var reload func() (*content.Catalog, content.Report, error)
 	if cfg.ContentDir != "" {
 		reload = func() (*content.Catalog, content.Report, error) { return loadCatalog(cfg.ContentDir) }
