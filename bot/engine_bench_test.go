@@ -1,18 +1,16 @@
 package bot_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/content/devset"
 	"github.com/veiviser/veiviser/locales"
 )
 
@@ -133,19 +131,12 @@ func benchHandleParallel(b *testing.B, events []bot.Event) {
 func BenchmarkHandle(b *testing.B) {
 	b.Run("question", func(b *testing.B) {
 		var events []bot.Event
-		files, _ := filepath.Glob("../content/testdata/questions/*.tsv")
-		for _, f := range files {
-			fh, err := os.Open(f)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sc := bufio.NewScanner(fh)
-			for sc.Scan() {
-				if _, text, ok := strings.Cut(sc.Text(), "\t"); ok {
-					events = append(events, bot.Event{Kind: bot.EventText, Text: text})
-				}
-			}
-			fh.Close()
+		qs, err := devset.Read("../content/testdata/questions")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, q := range qs {
+			events = append(events, bot.Event{Kind: bot.EventText, Text: q.Text})
 		}
 		if len(events) == 0 {
 			b.Fatal("no questions in ../content/testdata/questions")

@@ -1,13 +1,12 @@
 package content
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/veiviser/veiviser/content/devset"
 )
 
 func mustLoad(tb testing.TB) *Catalog {
@@ -75,35 +74,6 @@ func TestDetectLanguage(t *testing.T) {
 	}
 }
 
-// question is one line of the development set.
-type question struct{ lang, want, text string }
-
-func readQuestions(tb testing.TB) []question {
-	tb.Helper()
-	files, err := filepath.Glob("testdata/questions/*.tsv")
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no question files: %v", err)
-	}
-	var out []question
-	for _, f := range files {
-		lang := strings.TrimSuffix(filepath.Base(f), ".tsv")
-		fh, err := os.Open(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		for n := 1; sc.Scan(); n++ {
-			want, text, ok := strings.Cut(sc.Text(), "\t")
-			if !ok {
-				tb.Fatalf("%s:%d: want <id>TAB<question>", f, n)
-			}
-			out = append(out, question{lang, want, text})
-		}
-		fh.Close()
-	}
-	return out
-}
-
 // TestAccuracy reports top-1 and top-3 accuracy per language on the
 // development questions (written without looking at the keywords) and
 // fails when top-3 falls below 85% in any language.
@@ -111,28 +81,32 @@ func TestAccuracy(t *testing.T) {
 	cat := mustLoad(t)
 	type tally struct{ n, top1, top3, lang int }
 	by := map[string]*tally{}
-	for _, q := range readQuestions(t) {
-		tl := by[q.lang]
+	qs, err := devset.Read("testdata/questions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		tl := by[q.Lang]
 		if tl == nil {
 			tl = &tally{}
-			by[q.lang] = tl
+			by[q.Lang] = tl
 		}
-		a := cat.Search(q.text, "")
+		a := cat.Search(q.Text, "")
 		tl.n++
-		if a.Lang == q.lang {
+		if a.Lang == q.Lang {
 			tl.lang++
 		}
 		ids := make([]string, len(a.Results))
 		for i, r := range a.Results {
 			ids[i] = r.ID
 		}
-		if len(ids) > 0 && ids[0] == q.want {
+		if len(ids) > 0 && ids[0] == q.Want {
 			tl.top1++
 		}
-		if i := slices.Index(ids, q.want); i >= 0 && i < 3 {
+		if i := slices.Index(ids, q.Want); i >= 0 && i < 3 {
 			tl.top3++
 		} else if testing.Verbose() {
-			t.Logf("miss %s: %q → %v", q.lang, q.text, ids)
+			t.Logf("miss %s: %q → %v", q.Lang, q.Text, ids)
 		}
 	}
 	var report strings.Builder

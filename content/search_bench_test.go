@@ -1,9 +1,6 @@
 package content_test
 
 import (
-	"bufio"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,32 +8,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/content/devset"
 )
 
-// benchQuestions reads the development questions of content/testdata/questions,
-// keyed by language.
+// benchQuestions reads the development questions, keyed by language.
 func benchQuestions(b *testing.B) map[string][]string {
 	b.Helper()
-	files, err := filepath.Glob("testdata/questions/*.tsv")
-	if err != nil || len(files) == 0 {
-		b.Fatalf("no question files: %v", err)
+	qs, err := devset.Read("testdata/questions")
+	if err != nil {
+		b.Fatal(err)
 	}
-	out := map[string][]string{}
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		for sc.Scan() {
-			if _, text, ok := strings.Cut(sc.Text(), "\t"); ok {
-				lang := strings.TrimSuffix(filepath.Base(f), ".tsv")
-				out[lang] = append(out[lang], text)
-			}
-		}
-		fh.Close()
-	}
-	return out
+	return devset.ByLang(qs)
 }
 
 // typo misspells a question the way thumbs do: one letter of its longest

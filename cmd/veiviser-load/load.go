@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/content/devset"
 )
 
 // step is one thing a simulated user does: send text or press a button.
@@ -35,23 +32,17 @@ type script struct {
 	questions map[string][]string
 }
 
-// readQuestions reads <lang>.tsv files of "<entry-id>TAB<question>" lines.
+// readQuestions reads the development questions, keyed by language, and
+// checks every launch language has some.
 func readQuestions(dir string) (map[string][]string, error) {
-	out := map[string][]string{}
+	qs, err := devset.Read(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := devset.ByLang(qs)
 	for _, lang := range content.Languages() {
-		f, err := os.Open(filepath.Join(dir, lang+".tsv"))
-		if err != nil {
-			return nil, fmt.Errorf("questions: %w (run from the repository root or pass -questions)", err)
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if _, q, ok := strings.Cut(sc.Text(), "\t"); ok {
-				out[lang] = append(out[lang], q)
-			}
-		}
-		f.Close()
 		if len(out[lang]) == 0 {
-			return nil, fmt.Errorf("questions: none in %s", f.Name())
+			return nil, fmt.Errorf("questions: none for %s in %s", lang, dir)
 		}
 	}
 	return out, nil
