@@ -28,39 +28,27 @@ func (s *Store) recordMessages(tx *bolt.Tx, chat int64, ids []int, at time.Time)
 	return nil
 }
 
-// RecordMessage remembers a message the bot sent to a private chat. It is
-// written with the next outbox change (the Done of that very message), so
-// delivering a message costs one disk sync, not two; a crash in between
-// only means /clear misses that one message.
+// RecordMessage remembers a message the bot sent to a private chat. It
+// goes to the journal, so delivering a message costs no disk sync.
 func (s *Store) RecordMessage(_ context.Context, chat int64, id int, at time.Time) error {
-	s.recMu.Lock()
-	s.records = append(s.records, sentMessage{chat, id, at})
-	s.recMu.Unlock()
-	return nil
-}
-
-type sentMessage struct {
-	chat int64
-	id   int
-	at   time.Time
-}
-
-// flushRecords writes the message IDs recorded since the last write.
-func (s *Store) flushRecords(tx *bolt.Tx) error {
-	s.recMu.Lock()
-	recs := s.records
-	s.records = nil
-	s.recMu.Unlock()
-	for _, r := range recs {
-		if err := s.recordMessages(tx, r.chat, []int{r.id}, r.at); err != nil {
-			return err
-		}
+	key := s.messageKey(chat, id)
+	s.j.mu.Lock()
+	err := s.j.write(appendRecord(nil, recMessage, key, timeValue(at)), at)
+	if err == nil {
+		s.j.messages = append(s.j.messages, journalMessage{key: key, at: at})
 	}
-	return nil
+	s.j.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("record message: %w", err)
+	}
+	return s.flushIfDue(at)
 }
 
 // RecentMessages returns the IDs of a chat's messages sent since a time.
 func (s *Store) RecentMessages(_ context.Context, chat int64, since time.Time) ([]int, error) {
+	if err := s.flush(); err != nil {
+		return nil, fmt.Errorf("read messages: %w", err)
+	}
 	var out []int
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketMessages).Cursor()

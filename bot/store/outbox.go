@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -31,10 +32,16 @@ func enqueue(tx *bolt.Tx, a bot.Action) error {
 
 // Pending returns up to limit queued actions, oldest first.
 func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
+	if err := s.flushIfDue(time.Now()); err != nil {
+		return nil, err
+	}
 	var out []bot.Queued
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
+			if s.j.isDone(binary.BigEndian.Uint64(k)) {
+				continue
+			}
 			var q queued
 			if err := json.Unmarshal(v, &q); err != nil {
 				return fmt.Errorf("outbox item %x: %w", k, err)
@@ -49,16 +56,50 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 	return out, nil
 }
 
-// Done removes a delivered (or permanently undeliverable) action.
+// Done removes a delivered (or permanently undeliverable) action. It is
+// written to the journal at once and to bbolt with the next flush.
 func (s *Store) Done(_ context.Context, id uint64) error {
-	err := s.update(func(tx *bolt.Tx) error {
-		if err := s.flushRecords(tx); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketOutbox).Delete(binary.BigEndian.AppendUint64(nil, id))
-	})
+	now := time.Now()
+	s.j.mu.Lock()
+	err := s.j.write(appendRecord(nil, recDone, binary.BigEndian.AppendUint64(nil, id)), now)
+	if err == nil {
+		s.j.done[id] = struct{}{}
+	}
+	s.j.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("outbox done: %w", err)
+	}
+	return s.flushIfDue(now)
+}
+
+// flushIfDue moves the journal into bbolt when enough waits there.
+// A flush already under way will do.
+func (s *Store) flushIfDue(now time.Time) error {
+	if !s.j.due(now) || !s.flushMu.TryLock() {
+		return nil
+	}
+	defer s.flushMu.Unlock()
+	return s.flushLocked()
+}
+
+// flush moves what the journal holds into bbolt in one commit.
+func (s *Store) flush() error {
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	return s.flushLocked()
+}
+
+func (s *Store) flushLocked() error {
+	ids, msgs, ok := s.j.take()
+	if !ok {
+		return nil
+	}
+	err := s.update(func(tx *bolt.Tx) error { return applyJournal(tx, ids, msgs) })
+	if serr := s.j.settle(ids, msgs, err == nil); serr != nil && err == nil {
+		err = serr
+	}
+	if err != nil {
+		return fmt.Errorf("flush journal: %w", err)
 	}
 	return nil
 }
@@ -70,5 +111,7 @@ func (s *Store) OutboxDepth() int {
 		n = tx.Bucket(bucketOutbox).Stats().KeyN
 		return nil
 	})
-	return n
+	s.j.mu.Lock()
+	defer s.j.mu.Unlock()
+	return max(0, n-len(s.j.done))
 }

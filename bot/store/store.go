@@ -42,8 +42,8 @@ type Store struct {
 	path string
 	hk   []byte // key of the keyed hashes that stand for chat IDs
 
-	recMu   sync.Mutex
-	records []sentMessage // sent message IDs waiting for the next write
+	j       *journal   // deliveries not yet in bbolt
+	flushMu sync.Mutex // one journal flush at a time
 }
 
 func (s *Store) view(fn func(*bolt.Tx) error) error {
@@ -79,7 +79,28 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: db, path: path, hk: hk}, nil
+	j, done, msgs, err := openJournal(path + ".sent")
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{db: db, path: path, hk: hk, j: j}
+	// What the last run delivered goes into bbolt before anything is sent.
+	ids := make([]uint64, 0, len(done))
+	for id := range done {
+		ids = append(ids, id)
+	}
+	err = db.Update(func(tx *bolt.Tx) error { return applyJournal(tx, ids, msgs) })
+	if err == nil {
+		j.mu.Lock()
+		err = j.rewrite()
+		j.mu.Unlock()
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store: replay journal: %w", err)
+	}
+	return s, nil
 }
 
 func openBolt(path string) (*bolt.DB, error) {
@@ -118,11 +139,12 @@ func (s *Store) Ping() error {
 	})
 }
 
-// Close closes the database file.
+// Close writes what the journal holds into bbolt and closes both files.
 func (s *Store) Close() error {
+	flushErr := s.flush()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.db.Close()
+	return errors.Join(flushErr, s.j.close(), s.db.Close())
 }
 
 // chatKey stands for a chat in keys that need not be read back: a keyed
@@ -170,6 +192,13 @@ func (s *Store) Seen(_ context.Context, eventID string) (bool, error) {
 // disk sync serves many concurrent updates; each event's change is still
 // all or nothing.
 func (s *Store) Commit(_ context.Context, c bot.Change) error {
+	if c.Forget != 0 || c.Cleared != 0 {
+		// Her message IDs waiting in the journal go into bbolt first, to be
+		// deleted there, so her keyed hash does not outlive this in the journal.
+		if err := s.flush(); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+	}
 	err := s.batch(func(tx *bolt.Tx) error {
 		now := time.Now()
 		if c.EventID != "" {

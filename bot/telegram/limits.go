@@ -16,22 +16,34 @@ type Limits struct {
 	Global Rate // all chats together
 	Chat   Rate // one private chat
 	Group  Rate // one group
+	// Parallel is how many Bot API calls may be under way at once, each
+	// for different chats. One call at a time caps delivery at 1/RTT
+	// messages a second, below Telegram's 30 once the API is 35 ms away.
+	Parallel int
 }
 
 // DefaultLimits are Telegram's documented limits: about 30 messages a
 // second overall, one a second per chat, twenty a minute per group.
-const DefaultLimits = "global=30/s,chat=1/s,group=20/m"
+const DefaultLimits = "global=30/s,chat=1/s,group=20/m,parallel=4"
 
 // ParseLimits reads limits written like DefaultLimits; names left out keep
 // their default.
 func ParseLimits(s string) (Limits, error) {
-	l := Limits{Global: Rate{N: 30, Per: time.Second}, Chat: Rate{N: 1, Per: time.Second}, Group: Rate{N: 20, Per: time.Minute}}
+	l := Limits{Global: Rate{N: 30, Per: time.Second}, Chat: Rate{N: 1, Per: time.Second}, Group: Rate{N: 20, Per: time.Minute}, Parallel: 4}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
 		name, spec, ok := strings.Cut(part, "=")
+		if name == "parallel" {
+			n, err := strconv.Atoi(spec)
+			if err != nil || n < 1 || n > 64 {
+				return Limits{}, fmt.Errorf("send limits: %q: parallel is a number of calls, 1 to 64", part)
+			}
+			l.Parallel = n
+			continue
+		}
 		n, unit, ok2 := strings.Cut(spec, "/")
 		count, err := strconv.Atoi(n)
 		per := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]
@@ -50,7 +62,7 @@ func ParseLimits(s string) (Limits, error) {
 		case "group":
 			l.Group = r
 		default:
-			return Limits{}, fmt.Errorf("send limits: unknown limit %q (global, chat or group)", name)
+			return Limits{}, fmt.Errorf("send limits: unknown limit %q (global, chat, group or parallel)", name)
 		}
 	}
 	return l, nil

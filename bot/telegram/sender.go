@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -57,6 +58,7 @@ type Sender struct {
 	attempts    map[int64]int       // failed attempts in a row, per chat
 	globalPause time.Time
 	lastSuccess time.Time
+	mu          sync.Mutex // guards the pacing state above while lanes send
 	wake        chan struct{}
 }
 
@@ -99,6 +101,12 @@ func (s *Sender) Run(ctx context.Context) {
 // batch is how many queued messages one step looks at.
 const batch = 512
 
+// planned is a message the limits allow now, split into Telegram-sized parts.
+type planned struct {
+	q     bot.Queued
+	parts []string
+}
+
 // Step sends everything the limits allow at time now and returns how long
 // to wait before the next step could send more. Tests drive it with a fake clock.
 func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
@@ -113,17 +121,20 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 	if len(items) == 0 {
 		return next
 	}
+	// Plan what may go now, then send it: each chat on one lane, so its
+	// messages keep their order, and lanes side by side, so one slow call
+	// to Telegram does not hold up every other chat.
+	lanes := make([][]planned, max(1, s.limits.Parallel))
 	blocked := map[int64]bool{}
+	full := len(items) == batch
 	for _, q := range items {
-		if ctx.Err() != nil {
-			return 0
-		}
 		chat := q.Action.Chat
 		if blocked[chat] {
 			continue
 		}
 		if now.Before(s.globalPause) {
-			return s.globalPause.Sub(now)
+			next, full = s.globalPause.Sub(now), false
+			break
 		}
 		if until := s.pausedUntil[chat]; now.Before(until) {
 			blocked[chat] = true
@@ -146,20 +157,64 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 			continue
 		}
 		if w := s.global.Wait(now, s.limits.Global, len(parts)); w > 0 {
-			return min(next, w)
+			next, full = min(next, w), false
+			break
 		}
 		b.Take(now, rate, len(parts))
 		s.global.Take(now, s.limits.Global, len(parts))
-		if !s.deliver(ctx, q, parts, now) {
-			blocked[chat] = true
-			next = min(next, max(0, s.pausedUntil[chat].Sub(now), s.globalPause.Sub(now)))
+		lane := uint64(chat) % uint64(len(lanes))
+		lanes[lane] = append(lanes[lane], planned{q, parts})
+	}
+	var wg sync.WaitGroup
+	for _, lane := range lanes {
+		if len(lane) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.deliverLane(ctx, lane, now)
+		}()
+	}
+	wg.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, lane := range lanes {
+		for _, p := range lane {
+			for _, until := range []time.Time{s.pausedUntil[p.q.Action.Chat], s.globalPause} {
+				if now.Before(until) {
+					next = min(next, until.Sub(now))
+				}
+			}
 		}
 	}
 	// Anything not blocked was sent; look again at once for what came behind it.
-	if len(items) == batch {
+	if full && ctx.Err() == nil {
 		return 0
 	}
 	return next
+}
+
+// deliverLane sends one lane's messages in order. After a failure the rest
+// of that chat's messages wait for the next step, so none overtakes it.
+func (s *Sender) deliverLane(ctx context.Context, lane []planned, now time.Time) {
+	failed := map[int64]bool{}
+	for _, p := range lane {
+		chat := p.q.Action.Chat
+		if failed[chat] || ctx.Err() != nil || s.throttled(now) {
+			continue
+		}
+		if !s.deliver(ctx, p.q, p.parts, now) {
+			failed[chat] = true
+		}
+	}
+}
+
+// throttled reports whether Telegram asked the whole bot to wait.
+func (s *Sender) throttled(now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return now.Before(s.globalPause)
 }
 
 // prune forgets the pacing state of chats with nothing queued once there
@@ -184,15 +239,24 @@ func (s *Sender) prune(items []bot.Queued) {
 
 // deliver sends one action and settles it; false means it stays queued.
 func (s *Sender) deliver(ctx context.Context, q bot.Queued, parts []string, now time.Time) bool {
-	a := q.Action
-	err := s.send(ctx, a, parts, now)
-	chat := a.Chat
+	err := s.send(ctx, q.Action, parts, now)
+	if s.account(err, q.Action.Chat, now) {
+		s.settle(ctx, q.ID)
+		return true
+	}
+	return false
+}
+
+// account updates the pacing state after a send and reports whether the
+// message is settled: sent, or refused for good.
+func (s *Sender) account(err error, chat int64, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch {
 	case err == nil:
 		delete(s.attempts, chat)
 		s.lastSuccess = now
 		s.metrics.sent.Inc()
-		s.settle(ctx, q.ID)
 		return true
 	case tg.IsTooManyRequestsError(err):
 		var tmr *tg.TooManyRequestsError
@@ -207,7 +271,6 @@ func (s *Sender) deliver(ctx context.Context, q bot.Queued, parts []string, now 
 		s.metrics.errors.WithLabelValues(errorCode(err)).Inc()
 		s.metrics.dropped.Inc()
 		s.log.Warn("message dropped", "code", errorCode(err))
-		s.settle(ctx, q.ID)
 		return true
 	default:
 		s.attempts[chat]++
@@ -378,5 +441,7 @@ func errorCode(err error) string {
 // Healthy reports whether the sender is not stuck: it sent something
 // recently, or has nothing to send.
 func (s *Sender) Healthy(now time.Time, depth int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return depth == 0 || now.Sub(s.lastSuccess) < 5*time.Minute
 }

@@ -49,7 +49,7 @@ func main() {
 // config is what a load run is asked to do.
 type config struct {
 	users, msgs, sessions int
-	sendBurst             int
+	sendBurst, parallel   int
 	duration, timeout     time.Duration
 	rtt                   time.Duration
 	telegramLimits, json  bool
@@ -68,6 +68,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fl.DurationVar(&c.rtt, "rtt", 0, "delay added to every Bot API call, like the network to Telegram")
 	fl.BoolVar(&c.telegramLimits, "telegram-limits", false, "send at Telegram's limits (30/s, 1/s per chat), enforced by the fake with 429; no echo baseline")
 	fl.IntVar(&c.sendBurst, "send-burst", 0, "experiment: let Veiviser's send limits allow bursts of this many messages (0: as serve parses them)")
+	fl.IntVar(&c.parallel, "parallel", 0, "Bot API calls Veiviser's sender makes at once (0: serve's default)")
 	fl.BoolVar(&c.json, "json", false, "print the figures as JSON")
 	fl.StringVar(&c.questions, "questions", "content/testdata/questions", "directory of <lang>.tsv question files")
 	if err := fl.Parse(args); err != nil {
@@ -129,8 +130,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // limits are the fake's enforced limits and Veiviser's send limits.
 func (c config) limits() (*telegramtest.Limits, string) {
+	fake, send := (*telegramtest.Limits)(nil), engineLimits
 	if c.telegramLimits {
-		return &telegramtest.Limits{Global: 30, Chat: 1}, telegram.DefaultLimits
+		fake, send = &telegramtest.Limits{Global: 30, Chat: 1}, telegram.DefaultLimits
 	}
-	return nil, engineLimits
+	if c.parallel > 0 {
+		send += fmt.Sprintf(",parallel=%d", c.parallel)
+	}
+	return fake, send
 }
