@@ -32,9 +32,7 @@ func enqueue(tx *bolt.Tx, a bot.Action) error {
 
 // Pending returns up to limit queued actions, oldest first.
 func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
-	if err := s.flushIfDue(time.Now()); err != nil {
-		return nil, err
-	}
+	s.flushIfDue(time.Now())
 	var out []bot.Queued
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
@@ -62,24 +60,26 @@ func (s *Store) Done(_ context.Context, id uint64) error {
 	now := time.Now()
 	s.j.mu.Lock()
 	err := s.j.write(appendRecord(nil, recDone, binary.BigEndian.AppendUint64(nil, id)), now)
-	if err == nil {
-		s.j.done[id] = struct{}{}
-	}
+	// Even unrecorded (the disk refused), it was delivered: this run must
+	// not send it again. Only a crash before the next flush would.
+	s.j.done[id] = struct{}{}
 	s.j.mu.Unlock()
+	s.flushIfDue(now)
 	if err != nil {
-		return fmt.Errorf("outbox done: %w", err)
+		return writeError("outbox done", err)
 	}
-	return s.flushIfDue(now)
+	return nil
 }
 
 // flushIfDue moves the journal into bbolt when enough waits there.
-// A flush already under way will do.
-func (s *Store) flushIfDue(now time.Time) error {
+// A flush already under way will do. One that fails is tried again
+// later: the journal keeps its records meanwhile.
+func (s *Store) flushIfDue(now time.Time) {
 	if !s.j.due(now) || !s.flushMu.TryLock() {
-		return nil
+		return
 	}
 	defer s.flushMu.Unlock()
-	return s.flushLocked()
+	_ = s.flushLocked()
 }
 
 // flush moves what the journal holds into bbolt in one commit.
@@ -99,7 +99,7 @@ func (s *Store) flushLocked() error {
 		err = serr
 	}
 	if err != nil {
-		return fmt.Errorf("flush journal: %w", err)
+		return writeError("flush journal", err)
 	}
 	return nil
 }

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -274,7 +276,7 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 		return nil // handled by a concurrent delivery of the same event
 	}
 	if err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return writeError("commit", err)
 	}
 	if c.Forget != 0 {
 		// Deleted values stay in bbolt's free pages: rewrite the file so
@@ -285,6 +287,22 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 }
 
 var errDuplicate = errors.New("event already handled")
+
+// ErrCannotWrite marks a write the disk refused. Nothing was changed, and
+// the same write succeeds once there is room again.
+var ErrCannotWrite = errors.New("the database cannot be written (disk full or read-only)")
+
+func writeError(what string, err error) error {
+	refused := false
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EFBIG, syscall.EDQUOT, syscall.EROFS, syscall.EPERM, syscall.EACCES} {
+		refused = refused || errors.Is(err, errno)
+	}
+	// bbolt reports a failed growth of the file as text, without the errno.
+	if refused || strings.HasPrefix(err.Error(), "file resize error") {
+		return fmt.Errorf("%s: %w: %w", what, ErrCannotWrite, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
 
 func timeValue(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())) }
 

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -31,7 +32,7 @@ func (s *Service) runPolling(ctx context.Context) error {
 	}
 	s.log.Info("receiving updates by long polling")
 	var offset int64
-	backoff := time.Duration(0)
+	backoff, retry := time.Duration(0), time.Duration(0)
 	for ctx.Err() == nil {
 		if backoff > 0 {
 			select {
@@ -54,8 +55,15 @@ func (s *Service) runPolling(ctx context.Context) error {
 		if next > offset {
 			offset = next
 		}
+		s.failing.Store(err != nil)
 		if err != nil {
-			backoff = time.Second
+			// Unconfirmed updates stay with Telegram: try them again, less
+			// often while the trouble (a full disk, say) lasts.
+			retry = min(max(2*retry, time.Second), 15*time.Second)
+			backoff = retry
+			s.log.Error("updates not handled; Telegram keeps them and they are tried again", "err", err, "retry_in", backoff.String())
+		} else {
+			retry = 0
 		}
 	}
 	return nil
@@ -91,7 +99,8 @@ func (s *Service) processBatch(ctx context.Context, raws []json.RawMessage) (int
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	failed := int64(-1)
+	failed, failures := int64(-1), 0
+	var firstErr error
 	for _, chat := range order {
 		wg.Add(1)
 		go func(items []item) {
@@ -102,6 +111,8 @@ func (s *Service) processBatch(ctx context.Context, raws []json.RawMessage) (int
 					if failed < 0 || it.id < failed {
 						failed = it.id
 					}
+					failures++
+					firstErr = cmp.Or(firstErr, err)
 					mu.Unlock()
 					return
 				}
@@ -110,7 +121,7 @@ func (s *Service) processBatch(ctx context.Context, raws []json.RawMessage) (int
 	}
 	wg.Wait()
 	if failed >= 0 {
-		return failed, errors.New("an update could not be handled")
+		return failed, fmt.Errorf("%d chats' updates failed, the first: %w", failures, firstErr)
 	}
 	return maxID + 1, nil
 }
@@ -183,7 +194,10 @@ func (s *Service) WebhookHandler() http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		if err := s.process(r.Context(), d); err != nil {
+		err = s.process(r.Context(), d)
+		s.failing.Store(err != nil)
+		if err != nil {
+			s.log.Error("update not handled; Telegram keeps it and delivers it again", "err", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
 			return
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -68,6 +69,7 @@ type Service struct {
 	client  *http.Client
 	decoder Decoder
 	locks   [64]sync.Mutex // events of one chat are handled in order
+	failing atomic.Bool    // the last batch of updates could not be handled
 }
 
 // New connects to the Bot API (checking the token with getMe).
@@ -191,8 +193,7 @@ func (s *Service) process(ctx context.Context, d Decoded) error {
 	s.metrics.latency.Observe(time.Since(start).Seconds())
 	lock.Unlock()
 	if err != nil {
-		s.log.Error("handle update", "kind", d.Kind, "err", err)
-		return err
+		return fmt.Errorf("%s: %w", d.Kind, err)
 	}
 	s.sender.Wake()
 	return nil
@@ -272,6 +273,10 @@ func (s *Service) serveOps() (*http.Server, error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		if err := s.store.Ping(); err != nil {
 			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
+			return
+		}
+		if s.failing.Load() {
+			http.Error(w, "updates are failing; see the log", http.StatusServiceUnavailable)
 			return
 		}
 		items, _ := s.store.Pending(context.Background(), 1)

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 )
 
@@ -25,21 +30,25 @@ func buildBinary(t *testing.T) string {
 }
 
 // TestKillDuringBurst kills the real binary with SIGKILL at random moments
-// while it answers a burst of users, restarts it on the same database, and
-// checks that every update was answered and nothing was lost. Telegram
-// offers no idempotent send, so a message in flight at the moment of the
-// kill (sent, not yet marked done) is sent again after the restart: at most
-// one duplicate per kill, which the test counts and bounds.
+// while it answers a burst of users, a third of whom ask for an advisor,
+// restarts it on the same database, and checks that every update got its
+// reply, every ticket survived and every message she wrote reached the
+// advisors. Telegram offers no idempotent send, so a message whose call
+// was under way at the instant of a kill can arrive twice; the test counts
+// those and bounds them by the calls that can be under way at once.
 func TestKillDuringBurst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a binary")
 	}
 	bin := buildBinary(t)
 	fake := newFake(t)
+	fake.Forum = true
 	db := filepath.Join(t.TempDir(), "crash.db")
+	const parallel = 4
 	env := append(os.Environ(),
 		"TELEGRAM_TOKEN=123456:crash-test", "TELEGRAM_API_URL="+fake.APIURL(), "VEIVISER_DB="+db,
-		"VEIVISER_HTTP=127.0.0.1:0", "VEIVISER_SEND_LIMITS=global=300/s,chat=1000/s")
+		"VEIVISER_HTTP=127.0.0.1:0", "VEIVISER_ADVISOR_CHAT="+strconv.Itoa(advisorGroup),
+		"VEIVISER_SEND_LIMITS=global=300/s,chat=1000/s,group=1000/s,parallel="+strconv.Itoa(parallel))
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin, "serve")
 		cmd.Env = env
@@ -49,20 +58,26 @@ func TestKillDuringBurst(t *testing.T) {
 		return cmd
 	}
 
-	const users, kills = 60, 20
-	perUser := []string{"/start", "/help", "/privacy"}
+	const users, kills = 100, 20
+	const escalating = users / 3
+	her := func(u int) int64 { return int64(20000 + u) }
+	updates := 0
 	for u := range users {
-		for _, text := range perUser {
-			fake.AddUpdate(telegramtest.Message(int64(20000+u), "en", text))
+		for _, text := range []string{"/start", "/help", "/privacy"} {
+			fake.AddUpdate(telegramtest.Message(her(u), "en", text))
+			updates++
+		}
+		if u < escalating {
+			fake.AddUpdate(telegramtest.Message(her(u), "en", "/advisor"))
+			fake.AddUpdate(telegramtest.Callback(her(u), 3, "pc"))
+			fake.AddUpdate(telegramtest.MessageWithID(her(u), "en", "I need help with my permit", 500+u))
+			updates += 3
 		}
 	}
-	want := users * len(perUser)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for k := range kills {
 		cmd := start()
-		target := len(fake.Delivered()) + 1 + rng.IntN(max(1, want/kills))
-		fake.WaitFor(20*time.Second, func() bool { return len(fake.Delivered()) >= target })
-		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
+		time.Sleep(time.Duration(20+rng.IntN(130)) * time.Millisecond)
 		if err := cmd.Process.Kill(); err != nil {
 			t.Fatal(err)
 		}
@@ -70,17 +85,30 @@ func TestKillDuringBurst(t *testing.T) {
 		t.Logf("kill %d after %d deliveries", k+1, len(fake.Delivered()))
 	}
 	cmd := start()
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 
-	answered := func() (missing []string, dups int) {
+	// Each update's reply, found by a marker, once; her own message, copied to the advisors, once.
+	markers := []string{"Hello! I am Veiviser", "/menu – the main menu", "Privacy and deleting"}
+	escalationMarkers := []string{"You can write to a person at the centre", "You are connected"}
+	check := func() (missing []string, dups int) {
+		copies := map[int64]int{}
+		for _, c := range callsTo(fake, "copyMessage", advisorGroup) {
+			copies[c.Int("from_chat_id")]++
+		}
 		for u := range users {
-			got := sentTo(fake, int64(20000+u))
-			texts := make([]string, len(got))
-			for i, c := range got {
-				texts[i] = c.Params["text"]
+			var texts []string
+			for _, c := range sentTo(fake, her(u)) {
+				texts = append(texts, c.Params["text"])
 			}
 			joined := strings.Join(texts, "\n---\n")
-			for _, marker := range []string{"Hello! I am Veiviser", "/menu – the main menu", "Privacy and deleting"} {
+			want := markers
+			if u < escalating {
+				want = append(slices.Clone(markers), escalationMarkers...)
+				if copies[her(u)] == 0 {
+					missing = append(missing, fmt.Sprintf("user %d: her message to the advisors", u))
+				}
+				dups += max(0, copies[her(u)]-1)
+			}
+			for _, marker := range want {
 				if n := strings.Count(joined, marker); n == 0 {
 					missing = append(missing, fmt.Sprintf("user %d: %q", u, marker))
 				} else {
@@ -90,13 +118,40 @@ func TestKillDuringBurst(t *testing.T) {
 		}
 		return missing, dups
 	}
-	fake.WaitFor(30*time.Second, func() bool { m, _ := answered(); return len(m) == 0 })
-	missing, dups := answered()
+	fake.WaitFor(60*time.Second, func() bool { m, _ := check(); return len(m) == 0 })
+	missing, dups := check()
+	// Stop it gently and read the database it leaves.
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Wait()
 	if len(missing) > 0 {
 		t.Fatalf("%d replies lost after %d kills, e.g. %v", len(missing), kills, missing[:min(3, len(missing))])
 	}
-	t.Logf("%d updates, %d kills: no reply lost, %d sent twice (in flight at a kill)", want, kills, dups)
-	if dups > kills {
-		t.Errorf("%d duplicates after %d kills: more than the one in flight per kill", dups, kills)
+	st, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tickets, err := st.Tickets(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perChat := map[int64]int{}
+	for _, tk := range tickets {
+		perChat[tk.Chat]++
+		if tk.Thread == 0 {
+			t.Errorf("ticket #%d has no topic in the advisors' group", tk.Number)
+		}
+	}
+	for u := range escalating {
+		if perChat[her(u)] != 1 {
+			t.Errorf("user %d has %d tickets, want 1", u, perChat[her(u)])
+		}
+	}
+	topics := len(callsTo(fake, "createForumTopic", advisorGroup))
+	dups += topics - escalating
+	t.Logf("%d updates, %d tickets, %d kills: no reply lost, every ticket kept; %d messages or topics sent twice (in flight at a kill)",
+		updates, len(tickets), kills, dups)
+	if dups > kills*parallel {
+		t.Errorf("%d duplicates after %d kills: more than the %d calls under way per kill", dups, kills, parallel)
 	}
 }
