@@ -20,16 +20,19 @@ type Limits struct {
 	// for different chats. One call at a time caps delivery at 1/RTT
 	// messages a second, below Telegram's 30 once the API is 35 ms away.
 	Parallel int
+	// Timeout abandons a call that long unanswered (it is tried again), so
+	// a lane is not held by a connection that went quiet.
+	Timeout time.Duration
 }
 
 // DefaultLimits are Telegram's documented limits: about 30 messages a
 // second overall, one a second per chat, twenty a minute per group.
-const DefaultLimits = "global=30/s,chat=1/s,group=20/m,parallel=4"
+const DefaultLimits = "global=30/s,chat=1/s,group=20/m,parallel=4,timeout=15s"
 
 // ParseLimits reads limits written like DefaultLimits; names left out keep
 // their default.
 func ParseLimits(s string) (Limits, error) {
-	l := Limits{Global: Rate{N: 30, Per: time.Second}, Chat: Rate{N: 1, Per: time.Second}, Group: Rate{N: 20, Per: time.Minute}, Parallel: 4}
+	l := Limits{Global: rate(30, time.Second), Chat: rate(1, time.Second), Group: rate(20, time.Minute), Parallel: 4, Timeout: 15 * time.Second}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -44,16 +47,21 @@ func ParseLimits(s string) (Limits, error) {
 			l.Parallel = n
 			continue
 		}
+		if name == "timeout" {
+			d, err := time.ParseDuration(spec)
+			if err != nil || d <= 0 {
+				return Limits{}, fmt.Errorf("send limits: %q: timeout is a duration like 15s", part)
+			}
+			l.Timeout = d
+			continue
+		}
 		n, unit, ok2 := strings.Cut(spec, "/")
 		count, err := strconv.Atoi(n)
 		per := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour}[unit]
 		if !ok || !ok2 || err != nil || count <= 0 || per == 0 {
 			return Limits{}, fmt.Errorf("send limits: %q is not like chat=1/s", part)
 		}
-		// Telegram's own rates are paced evenly (no bursts); a rate raised
-		// far beyond them (load runs) may go out in bursts of a thirtieth of
-		// it, so a step of the sender is not limited to one message.
-		r := Rate{N: count, Per: per, Burst: count / 30}
+		r := rate(count, per)
 		switch name {
 		case "global":
 			l.Global = r
@@ -62,8 +70,15 @@ func ParseLimits(s string) (Limits, error) {
 		case "group":
 			l.Group = r
 		default:
-			return Limits{}, fmt.Errorf("send limits: unknown limit %q (global, chat, group or parallel)", name)
+			return Limits{}, fmt.Errorf("send limits: unknown limit %q (global, chat, group, parallel or timeout)", name)
 		}
 	}
 	return l, nil
+}
+
+// rate is count per period. Telegram's own rates are paced evenly (no
+// bursts); a rate raised far beyond them (load runs) may go out in bursts
+// of a thirtieth of it, so a step of the sender is not limited to one message.
+func rate(count int, per time.Duration) Rate {
+	return Rate{N: count, Per: per, Burst: count / 30}
 }

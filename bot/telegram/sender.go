@@ -239,7 +239,15 @@ func (s *Sender) prune(items []bot.Queued) {
 
 // deliver sends one action and settles it; false means it stays queued.
 func (s *Sender) deliver(ctx context.Context, q bot.Queued, parts []string, now time.Time) bool {
-	err := s.send(ctx, q.Action, parts, now)
+	callCtx, cancel := ctx, context.CancelFunc(func() {})
+	if s.limits.Timeout > 0 {
+		callCtx, cancel = context.WithTimeout(ctx, s.limits.Timeout)
+	}
+	err := s.send(callCtx, q.Action, parts, now)
+	cancel()
+	if err != nil && ctx.Err() != nil {
+		return false // shutting down: it stays queued for the next start
+	}
 	if s.account(err, q.Action.Chat, now) {
 		s.settle(ctx, q.ID)
 		return true
