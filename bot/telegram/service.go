@@ -77,7 +77,12 @@ func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Tran
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 50 * time.Second
 	}
-	client := &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}
+	// Keep a connection for each lane of the sender, the long poll and the
+	// button answers: with the default two, the rest are opened and closed
+	// per call, each with its own TCP and TLS handshake to Telegram.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = cfg.Limits.Parallel + 8
+	client := &http.Client{Timeout: cfg.PollTimeout + 15*time.Second, Transport: transport}
 	opts := []tg.Option{
 		tg.WithHTTPClient(cfg.PollTimeout, client),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram library", "code", errorCode(err)) }),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/pprof"
 	"sync/atomic"
 	"time"
 )
@@ -77,6 +78,10 @@ func (l loader) measure(ctx context.Context, t *tap, name string, users int, con
 // compare measures Veiviser, then the echo bot under the same load.
 func (l loader) compare(ctx context.Context) (figures, *figures, error) {
 	fmt.Fprintf(l.progress, "veiviser: %d users × %d updates\n", l.cfg.users, l.cfg.msgs)
+	// Goroutines inherit the label, so a CPU profile (-cpuprofile) can be
+	// cut to one bot's run: go tool pprof -tagfocus bot=veiviser.
+	ctx = pprof.WithLabels(ctx, pprof.Labels("bot", "veiviser"))
+	pprof.SetGoroutineLabels(ctx)
 	t, stop, err := l.start(ctx, false)
 	if err != nil {
 		return figures{}, nil, err
@@ -89,6 +94,8 @@ func (l loader) compare(ctx context.Context) (figures, *figures, error) {
 		return v, nil, err
 	}
 	fmt.Fprintf(l.progress, "echo: %d users × %d updates\n", l.cfg.users, l.cfg.msgs)
+	ctx = pprof.WithLabels(ctx, pprof.Labels("bot", "echo"))
+	pprof.SetGoroutineLabels(ctx)
 	t, stop, err = l.start(ctx, true)
 	if err != nil {
 		return v, nil, err
