@@ -85,7 +85,7 @@ func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 		var old [][]byte
 		err = sessions.ForEach(func(k, v []byte) error {
 			var sess bot.Session
-			if json.Unmarshal(v, &sess) == nil && sess.Seen.Before(before) && sess.Ticket == 0 {
+			if decodeSession(v, &sess) == nil && sess.Seen.Before(before) && sess.Ticket == 0 {
 				old = append(old, append([]byte(nil), k...))
 			}
 			return nil

@@ -167,7 +167,7 @@ func (s *Store) Session(_ context.Context, chat int64) (bot.Session, bool, error
 			return nil
 		}
 		found = true
-		return json.Unmarshal(v, &sess)
+		return decodeSession(v, &sess)
 	})
 	sess.Chat = chat // not stored: the key stands for it
 	if err != nil {
@@ -232,13 +232,7 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 			}
 		}
 		if c.Session != nil {
-			stored := *c.Session
-			stored.Chat = 0
-			v, err := json.Marshal(stored)
-			if err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketSessions).Put(s.chatKey(c.Session.Chat), v); err != nil {
+			if err := tx.Bucket(bucketSessions).Put(s.chatKey(c.Session.Chat), encodeSession(*c.Session)); err != nil {
 				return err
 			}
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -99,10 +98,7 @@ func fillSessions(b *testing.B, s *Store, n int) {
 			sessions, events := tx.Bucket(bucketSessions), tx.Bucket(bucketEvents)
 			for chat := start; chat < start+perTx && chat <= n; chat++ {
 				// Stored as Commit stores it: the chat is in the key only.
-				v, err := json.Marshal(bot.Session{Lang: langs[chat%len(langs)], LangChosen: true, Screen: "menu", Created: seen, Seen: seen})
-				if err != nil {
-					return err
-				}
+				v := encodeSession(bot.Session{Lang: langs[chat%len(langs)], LangChosen: true, Screen: "menu", Created: seen, Seen: seen})
 				if err := sessions.Put(s.chatKey(int64(chat)), v); err != nil {
 					return err
 				}

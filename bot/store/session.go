@@ -1,0 +1,90 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+// Sessions are the one record every user has, so they are stored in a
+// compact binary form rather than JSON: about 30 bytes instead of 200,
+// which is most of the file, and of the memory bbolt maps, at 100,000
+// users. Files written before this used JSON; decodeSession still reads it.
+//
+// Layout: version byte, flag byte, then uvarint-length strings Lang,
+// Screen, Asked, and varints Misses, Ticket, Created and Seen (Unix
+// nanoseconds, 0 for the zero time).
+const sessionV1 = 1
+
+const (
+	flagLangChosen = 1 << iota
+	flagDiscreet
+)
+
+var errSession = errors.New("damaged session record")
+
+func encodeSession(s bot.Session) []byte {
+	buf := make([]byte, 0, 32+len(s.Lang)+len(s.Screen)+len(s.Asked))
+	var flags byte
+	if s.LangChosen {
+		flags |= flagLangChosen
+	}
+	if s.Discreet {
+		flags |= flagDiscreet
+	}
+	buf = append(buf, sessionV1, flags)
+	for _, str := range []string{s.Lang, s.Screen, s.Asked} {
+		buf = binary.AppendUvarint(buf, uint64(len(str)))
+		buf = append(buf, str...)
+	}
+	buf = binary.AppendVarint(buf, int64(s.Misses))
+	buf = binary.AppendVarint(buf, s.Ticket)
+	buf = binary.AppendVarint(buf, unixNano(s.Created))
+	return binary.AppendVarint(buf, unixNano(s.Seen))
+}
+
+func decodeSession(v []byte, s *bot.Session) error {
+	if len(v) > 0 && v[0] == '{' {
+		return json.Unmarshal(v, s)
+	}
+	if len(v) < 2 || v[0] != sessionV1 {
+		return errSession
+	}
+	s.LangChosen, s.Discreet = v[1]&flagLangChosen != 0, v[1]&flagDiscreet != 0
+	v = v[2:]
+	for _, str := range []*string{&s.Lang, &s.Screen, &s.Asked} {
+		n, k := binary.Uvarint(v)
+		if k <= 0 || n > uint64(len(v)-k) {
+			return errSession
+		}
+		*str, v = string(v[k:k+int(n)]), v[k+int(n):]
+	}
+	var ints [4]int64
+	for i := range ints {
+		n, k := binary.Varint(v)
+		if k <= 0 {
+			return errSession
+		}
+		ints[i], v = n, v[k:]
+	}
+	s.Misses, s.Ticket = int(ints[0]), ints[1]
+	s.Created, s.Seen = fromUnixNano(ints[2]), fromUnixNano(ints[3])
+	return nil
+}
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromUnixNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
