@@ -80,8 +80,7 @@ func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 			}
 			return nil
 		}
-		// Sessions, with the message IDs of their chat (same key prefix).
-		sessions, messages := tx.Bucket(bucketSessions), tx.Bucket(bucketMessages)
+		sessions := tx.Bucket(bucketSessions)
 		var old [][]byte
 		err = sessions.ForEach(func(k, v []byte) error {
 			var sess bot.Session
@@ -96,9 +95,11 @@ func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 		if err := del(sessions, old); err != nil {
 			return err
 		}
-		if err := del(messages, olderByValue(messages, now.Add(-messageLife))); err != nil {
+		purged, err := purgeMessages(tx.Bucket(bucketMessages), now)
+		if err != nil {
 			return err
 		}
+		n += purged
 		// Closed tickets.
 		tickets := tx.Bucket(bucketTickets)
 		var closed []bot.Ticket

@@ -204,7 +204,8 @@ func applyJournal(tx *bolt.Tx, ids []uint64, msgs []journalMessage) error {
 	}
 	b := tx.Bucket(bucketMessages)
 	for _, m := range msgs {
-		if err := b.Put(m.key, timeValue(m.at)); err != nil {
+		id := int(binary.BigEndian.Uint64(m.key[chatKeySize:]))
+		if err := appendMessage(b, m.key[:chatKeySize], id, m.at); err != nil {
 			return err
 		}
 	}

@@ -154,8 +154,10 @@ func (s *Store) Close() error {
 func (s *Store) chatKey(chat int64) []byte {
 	m := hmac.New(sha256.New, s.hk)
 	m.Write(binary.BigEndian.AppendUint64(nil, uint64(chat)))
-	return m.Sum(nil)[:16]
+	return m.Sum(nil)[:chatKeySize]
 }
+
+const chatKeySize = 16
 
 // Session returns the session of a chat.
 func (s *Store) Session(_ context.Context, chat int64) (bot.Session, bool, error) {

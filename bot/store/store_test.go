@@ -6,8 +6,11 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/veiviser/veiviser/bot"
 )
@@ -137,6 +140,10 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 		Actions: []bot.Action{{Chat: chat, Text: secret}}}); err != nil {
 		t.Fatal(err)
 	}
+	// A message delivered since: its ID waits in the journal.
+	if err := s.RecordMessage(ctx, chat, 7, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	// Fill and churn other data so pages are reused and freed.
 	for i := range 200 {
 		other := bot.Session{Chat: int64(1000 + i), Lang: "so"}
@@ -153,12 +160,17 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	journal, err := os.ReadFile(path + ".sent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = append(raw, journal...)
 	idBytes := binary.BigEndian.AppendUint64(nil, uint64(chat))
 	for name, needle := range map[string][]byte{
 		"text": []byte(secret), "chat ID": []byte("987654321"), "chat ID bytes": idBytes, "keyed chat": s.chatKey(chat),
 	} {
 		if bytes.Contains(raw, needle) {
-			t.Errorf("the %s is still in the database file after /forget", name)
+			t.Errorf("the %s is still in the database file or its journal after /forget", name)
 		}
 	}
 	if _, found, _ := s.Session(ctx, 1000); !found {
@@ -206,4 +218,39 @@ func TestPurgeOnAFakeClock(t *testing.T) {
 	if n < 3 {
 		t.Errorf("purged %d records, want at least 3", n)
 	}
+}
+
+func TestMessageIDsLast48Hours(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for i, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(47 * time.Hour)} {
+		if err := s.RecordMessage(ctx, 5, 100+i, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.RecordMessage(ctx, 6, 300, t0); err != nil {
+		t.Fatal(err)
+	}
+	// 47 hours on, the first message is still within its 48.
+	if got, _ := s.RecentMessages(ctx, 5, t0); !slices.Equal(got, []int{100, 101, 102}) {
+		t.Fatalf("RecentMessages = %v, want 100 101 102", got)
+	}
+	// A record in the old one-per-message form, as files before the packed form hold.
+	_ = s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMessages).Put(s.messageKey(7, 1), timeValue(t0)) })
+	if _, err := s.Purge(ctx, t0.Add(-720*time.Hour), t0.Add(49*time.Hour+30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.RecentMessages(ctx, 5, time.Time{}); !slices.Equal(got, []int{102}) {
+		t.Errorf("after the purge chat 5 has %v, want only 102 (the others are past 48 hours)", got)
+	}
+	if got, _ := s.RecentMessages(ctx, 6, time.Time{}); len(got) != 0 {
+		t.Errorf("after the purge chat 6 has %v, want none", got)
+	}
+	_ = s.view(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bucketMessages).Stats().KeyN; n != 1 {
+			t.Errorf("messages bucket has %d records after the purge, want 1 (chat 5)", n)
+		}
+		return nil
+	})
 }
