@@ -1,8 +1,11 @@
 package content
 
 import (
+	"math/bits"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // DetectLanguage guesses the language of a question from its script and
@@ -11,11 +14,31 @@ import (
 // letters only one language uses and by which language's catalog
 // vocabulary the words belong to (Latin-script Arabic and Persian included,
 // as the keywords carry those spellings).
-func (c *Catalog) DetectLanguage(text string) string {
-	lower := strings.ToLower(text)
-	var latin, arabic, special int
-	score := map[string]float64{}
-	for _, r := range lower {
+func (c *Catalog) DetectLanguage(text string) string { return c.detectLanguage(text, nil) }
+
+// detectLanguage is DetectLanguage for Search, which has split the text
+// into words already; ws nil means split it here.
+func (c *Catalog) detectLanguage(text string, ws []string) string {
+	ix := c.ix()
+	// One score per launch language, in the order of ix.langs.
+	var buf [16]float64
+	score := buf[:0]
+	if len(ix.langs) > len(buf) {
+		score = make([]float64, 0, len(ix.langs))
+	}
+	score = score[:len(ix.langs)]
+	add := func(lang string, v float64) { score[slices.Index(ix.langs, lang)] += v }
+	var latin, arabic int
+	for _, r := range text {
+		// Lower-cased rune by rune, as strings.ToLower would, without a copy.
+		r = unicode.ToLower(r)
+		if r < utf8.RuneSelf {
+			// Of ASCII, only letters belong to a script, Latin.
+			if 'a' <= r && r <= 'z' {
+				latin++
+			}
+			continue
+		}
 		switch {
 		case unicode.Is(unicode.Ethiopic, r):
 			return "ti"
@@ -27,52 +50,49 @@ func (c *Catalog) DetectLanguage(text string) string {
 			arabic++
 			switch {
 			case strings.ContainsRune("ٹڈڑںےھہۓ", r):
-				score["ur"] += 3
+				add("ur", 3)
 			case strings.ContainsRune("پچژگ", r):
-				score["fa"]++
-				score["ur"]++
+				add("fa", 1)
+				add("ur", 1)
 			case strings.ContainsRune("ةى", r):
-				score["ar"] += 2
+				add("ar", 2)
 			case r == 'ی' || r == 'ک':
-				score["fa"] += 0.5
-				score["ur"] += 0.5
+				add("fa", 0.5)
+				add("ur", 0.5)
 			case r == 'ي' || r == 'ك':
-				score["ar"]++
+				add("ar", 1)
 			}
 		case unicode.Is(unicode.Latin, r):
 			latin++
 			switch {
 			case strings.ContainsRune("æøå", r):
-				score["nb"] += 2
-				special++
+				add("nb", 2)
 			case strings.ContainsRune("ąćęłńśźż", r):
-				score["pl"] += 2
-				special++
+				add("pl", 2)
 			}
 		}
 	}
 	if latin == 0 && arabic == 0 {
 		return ""
 	}
-	ix := c.ix()
-	for _, w := range words(text) {
+	if ws == nil {
+		ws = words(text)
+	}
+	for _, w := range ws {
 		id, ok := ix.wordID[w]
 		if !ok {
 			continue
 		}
-		spread := float64(ix.langsOf[id])
-		for lang, voc := range ix.langVoc {
-			if voc[id] {
-				score[lang] += 1 / spread
-			}
+		for b := ix.langBits[id]; b != 0; b &= b - 1 {
+			score[bits.TrailingZeros64(b)] += ix.evidence[id]
 		}
 	}
 	best, bestScore := "", 0.0
-	for _, lang := range Languages() {
+	for i, lang := range ix.langs {
 		if arabic > latin && lang != "ar" && lang != "fa" && lang != "ur" {
 			continue
 		}
-		if s := score[lang]; s > bestScore {
+		if s := score[i]; s > bestScore {
 			best, bestScore = lang, s
 		}
 	}
@@ -80,4 +100,24 @@ func (c *Catalog) DetectLanguage(text string) string {
 		return "ar"
 	}
 	return best
+}
+
+// buildDetection works out, per word, the launch languages whose catalog
+// text uses it and how much it says: a word used in n languages counts 1/n
+// for each of them.
+func (ix *index) buildDetection() {
+	ix.langs = Languages()
+	if len(ix.langs) > 64 {
+		panic("content: more launch languages than bits in langBits")
+	}
+	ix.langBits = make([]uint64, len(ix.vocab))
+	ix.evidence = make([]float64, len(ix.vocab))
+	for i, lang := range ix.langs {
+		for w := range ix.langVoc[lang] {
+			ix.langBits[w] |= 1 << i
+		}
+	}
+	for w, n := range ix.langsOf {
+		ix.evidence[w] = 1 / float64(n)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -30,7 +31,9 @@ type term struct {
 type index struct {
 	ids     []string          // entry index → ID
 	vocab   []string          // word ID → word
+	info    []wordInfo        // word ID → what wordMatch needs to know of it
 	wordID  map[string]int    // word → word ID
+	longest map[string]int    // first two runes of words → byte length of the longest such word
 	typos   map[typoKey][]int // keyword, title and signal words by first letter and length, for typo candidates
 	sorted  []int             // word IDs sorted by word, for prefix search
 	skel    map[string][]int  // Latin consonant skeleton → word IDs
@@ -40,6 +43,14 @@ type index struct {
 	langsOf map[int]int // word ID → number of languages using it
 	danger  [][]int     // phrases as word IDs
 	human   [][]int
+
+	// detection: per word ID, the launch languages using it (bit i for
+	// Languages()[i]) and its weight as evidence, 1 / number of languages.
+	langs    []string
+	langBits []uint64
+	evidence []float64
+
+	scratch sync.Pool // *scratch for Search, sized for this index
 }
 
 func buildIndex(cat *Catalog) *index {
@@ -151,6 +162,16 @@ func buildIndex(cat *Catalog) *index {
 		ix.sorted[i] = i
 	}
 	sort.Slice(ix.sorted, func(a, b int) bool { return ix.vocab[ix.sorted[a]] < ix.vocab[ix.sorted[b]] })
+	ix.info = make([]wordInfo, len(ix.vocab))
+	ix.longest = map[string]int{}
+	for id, w := range ix.vocab {
+		ix.info[id] = infoOf(w)
+		if two := firstRunes(w, 2); two != "" {
+			ix.longest[two] = max(ix.longest[two], len(w))
+		}
+	}
+	ix.buildDetection()
+	ix.scratch.New = func() any { return newScratch(ix) }
 	return ix
 }
 
@@ -176,6 +197,20 @@ func keyOf(w string) typoKey {
 	return typoKey{r, utf8.RuneCountInString(w)}
 }
 
+// firstRunes is the first n runes of w, or "" if w is shorter.
+func firstRunes(w string, n int) string {
+	for i := range w {
+		if n == 0 {
+			return w[:i]
+		}
+		n--
+	}
+	if n == 0 {
+		return w
+	}
+	return ""
+}
+
 func (ix *index) phrases(byLang map[string][]string) [][]int {
 	var out [][]int
 	for _, list := range byLang {
@@ -192,33 +227,43 @@ func (ix *index) phrases(byLang map[string][]string) [][]int {
 	return out
 }
 
-// candidates returns the vocabulary words a query word may stand for, with
-// the quality of each match. Only plausible candidates are compared: words
-// that are prefixes or parts of the query word, words it is a prefix of, and
-// words of about the same length for typos.
-func (ix *index) candidates(qw string) map[int]float64 {
-	out := map[int]float64{}
+// candidates finds the vocabulary words query word qi may stand for, with
+// the quality of each match, and records them in s. Only plausible
+// candidates are compared: words that are prefixes or parts of the query
+// word, words it is a prefix of, and words of about the same length for
+// typos. A word keeps the first quality found for it, so the order of the
+// steps matters (the sound-alike step only fills in words not matched yet).
+func (ix *index) candidates(s *scratch, qi int32, qw string) {
+	s.startWord()
+	q := &s.q
+	q.prepare(qw)
 	try := func(id int) {
-		if _, done := out[id]; done {
+		if s.done(id) {
 			return
 		}
-		if q := wordMatch(ix.vocab[id], qw); q > 0 {
-			out[id] = q
+		if quality := wordMatch(ix.vocab[id], ix.info[id], q); quality > 0 {
+			s.match(id, qi, quality)
+		} else {
+			s.noMatch(id)
 		}
 	}
 	if id, ok := ix.wordID[qw]; ok {
-		out[id] = 1
+		s.match(id, qi, 1)
 	}
 	// Catalog words inside the query word: prefixes, compounds, clitics,
 	// Thai (substrings by byte offsets of runes, so no copies).
-	offs := make([]int, 0, len(qw)+1)
+	offs := s.offs[:0]
 	for i := range qw {
 		offs = append(offs, i)
 	}
 	offs = append(offs, len(qw))
+	s.offs = offs
 	n := len(offs) - 1
-	for i := 0; i < n; i++ {
-		for j := i + 2; j <= min(n, i+40); j++ {
+	for i := 0; i+2 <= n; i++ {
+		// Only as long as a catalog word can be that begins here, which
+		// for most starting points is no word at all.
+		longest := ix.longest[qw[offs[i]:offs[i+2]]]
+		for j := i + 2; j <= min(n, i+40) && offs[j]-offs[i] <= longest; j++ {
 			if id, ok := ix.wordID[qw[offs[i]:offs[j]]]; ok {
 				try(id)
 			}
@@ -232,9 +277,10 @@ func (ix *index) candidates(qw string) map[int]float64 {
 		}
 	}
 	// Latin words written by ear: the same consonants, other vowels.
-	for _, id := range ix.skel[skeleton(qw)] {
-		if _, done := out[id]; !done {
-			out[id] = 0.8
+	s.skel = appendSkeleton(s.skel[:0], qw)
+	for _, id := range ix.skel[string(s.skel)] {
+		if !s.matched(id) {
+			s.match(id, qi, 0.8)
 		}
 	}
 	// Typos.
@@ -246,7 +292,6 @@ func (ix *index) candidates(qw string) map[int]float64 {
 			}
 		}
 	}
-	return out
 }
 
 // Result is an entry found for a question.
@@ -275,48 +320,39 @@ const (
 // language if known; empty means detect it from the text.
 func (c *Catalog) Search(question, lang string) Answer {
 	ix := c.ix()
-	qws := words(question)
-	if len(qws) > 64 {
-		qws = qws[:64]
-	}
+	all := words(question)
+	qws := all[:min(len(all), 64)]
 	a := Answer{Lang: lang, Results: []Result{}}
 	if a.Lang == "" {
-		a.Lang = c.DetectLanguage(question)
+		a.Lang = c.detectLanguage(question, all)
 	}
-	cands := make([]map[int]float64, len(qws))
+	s := ix.getScratch(len(qws))
+	defer ix.putScratch(s)
 	for i, qw := range qws {
-		cands[i] = ix.candidates(qw)
+		ix.candidates(s, int32(i), qw)
 	}
-	a.Emergency = ix.anyPhrase(ix.danger, cands)
-	a.Human = ix.anyPhrase(ix.human, cands)
+	a.Emergency = anyPhrase(ix.danger, s)
+	a.Human = anyPhrase(ix.human, s)
 
-	// per entry, per query word: the best contribution of any term through it.
-	perWord := map[int][]float64{}
-	for ti := range ix.termsTouched(cands) {
-		t := ix.terms[ti]
-		used, quality := ix.matchTerm(t.words, cands)
-		if used == nil {
-			continue
-		}
-		score := t.weight * quality * t.idf * (1 + 0.3*float64(len(t.words)-1))
-		row := perWord[t.entry]
-		if row == nil {
-			row = make([]float64, len(qws))
-			perWord[t.entry] = row
-		}
-		share := score / float64(len(used))
-		for _, qi := range used {
-			row[qi] = max(row[qi], share)
+	// Per entry, per query word: the best contribution of any term through
+	// it. Every term sharing a word with the question is scored once.
+	for _, w := range s.hit {
+		for _, ti := range ix.termsOf[w] {
+			if s.termSeen[ti] != s.termTag {
+				s.termSeen[ti] = s.termTag
+				ix.scoreTerm(ti, s, len(qws))
+			}
 		}
 	}
-	var results []Result
-	for entry, row := range perWord {
-		var s float64
-		for _, v := range row {
-			s += v
+	results := s.results[:0]
+	for _, entry := range s.entries {
+		var sum float64
+		for _, v := range s.row(int(entry), len(qws)) {
+			sum += v
 		}
-		results = append(results, Result{ID: ix.ids[entry], Score: s})
+		results = append(results, Result{ID: ix.ids[entry], Score: sum})
 	}
+	s.results = results
 	slices.SortFunc(results, func(x, y Result) int {
 		if x.Score != y.Score {
 			if x.Score > y.Score {
@@ -343,54 +379,47 @@ func (c *Catalog) Search(question, lang string) Answer {
 	return a
 }
 
-// termsTouched is the set of terms that share at least one word with the question.
-func (ix *index) termsTouched(cands []map[int]float64) map[int]bool {
-	out := map[int]bool{}
-	for _, c := range cands {
-		for w := range c {
-			for _, t := range ix.termsOf[w] {
-				out[t] = true
-			}
-		}
-	}
-	return out
-}
-
-// matchTerm checks that the words of a term occur in the question (all of
-// them, or all but one for phrases of three words or more) and returns the
-// query words used and the mean match quality.
-func (ix *index) matchTerm(tw []int, cands []map[int]float64) ([]int, float64) {
-	var used []int
+// scoreTerm adds term ti to the score rows of its entry if its words occur
+// in the question: all of them, or all but one for phrases of three words
+// or more. Each word counts with the best quality of any query word for it,
+// through the first query word with that quality; the term's score is
+// shared out among the query words it used.
+func (ix *index) scoreTerm(ti int, s *scratch, nq int) {
+	t := &ix.terms[ti]
+	used, missing := 0, 0
 	var sum float64
-	missing := 0
-	for _, w := range tw {
-		best, at := 0.0, -1
-		for qi, c := range cands {
-			if q := c[w]; q > best {
-				best, at = q, qi
-			}
-		}
-		if at < 0 {
+	for _, w := range t.words {
+		if q := s.best[w]; q > 0 {
+			used++
+			sum += q
+		} else {
 			missing++
-			continue
 		}
-		used = append(used, at)
-		sum += best
 	}
-	if len(used) == 0 || missing > 0 && (len(tw) < 3 || missing > 1) {
-		return nil, 0
+	if used == 0 || missing > 0 && (len(t.words) < 3 || missing > 1) {
+		return
 	}
-	return used, sum / float64(len(tw))
+	quality := sum / float64(len(t.words))
+	score := t.weight * quality * t.idf * (1 + 0.3*float64(len(t.words)-1))
+	share := score / float64(used)
+	row := s.row(t.entry, nq)
+	for _, w := range t.words {
+		if s.best[w] > 0 {
+			qi := s.at[w]
+			row[qi] = max(row[qi], share)
+		}
+	}
 }
 
 // anyPhrase reports whether one of the phrases occurs in the question: all
 // its words, in any order ("мене б'є" and "б'є мене"), or all but one for
-// phrases of four words or more.
-func (ix *index) anyPhrase(phrases [][]int, cands []map[int]float64) bool {
+// phrases of four words or more. A word occurs when some query word stands
+// for it with quality 0.75 or more, that is when the best one does.
+func anyPhrase(phrases [][]int, s *scratch) bool {
 	return slices.ContainsFunc(phrases, func(p []int) bool {
 		missing := 0
 		for _, w := range p {
-			if !slices.ContainsFunc(cands, func(c map[int]float64) bool { return c[w] >= 0.75 }) {
+			if s.best[w] < 0.75 {
 				missing++
 			}
 		}

@@ -2,8 +2,10 @@ package content
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/veiviser/veiviser/content/devset"
@@ -124,4 +126,31 @@ func TestAccuracy(t *testing.T) {
 		}
 	}
 	t.Log(report.String())
+}
+
+// TestSearchConcurrent asks the development questions from several
+// goroutines at once: Search reuses pooled working memory, and answers must
+// not depend on what another question left in it.
+func TestSearchConcurrent(t *testing.T) {
+	cat := mustLoad(t)
+	qs, err := devset.Read("testdata/questions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]Answer, len(qs))
+	for i, q := range qs {
+		want[i] = cat.Search(q.Text, "")
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range qs {
+				i := (k*7 + g*13) % len(qs) // each goroutine in another order
+				if got := cat.Search(qs[i].Text, ""); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("Search(%q) = %+v concurrently, %+v alone", qs[i].Text, got, want[i])
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

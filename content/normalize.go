@@ -17,7 +17,11 @@ import (
 // vowel marks, Arabic/Persian/Urdu letter variants, Eastern digits, and
 // Norwegian/Polish letters that have no decomposition. Everything that is
 // not a letter or digit becomes a single space.
-func normalize(s string) string {
+func normalize(s string) string { return strings.Join(words(s), " ") }
+
+// fold is normalize without collapsing the spaces, for callers that split
+// the text into words anyway.
+func fold(s string) string {
 	if ascii(s) {
 		return asciiFold(s)
 	}
@@ -27,7 +31,7 @@ func normalize(s string) string {
 	if err != nil {
 		return ""
 	}
-	return strings.Join(strings.Fields(out), " ")
+	return out
 }
 
 // folders reuses the transformer chain: building one allocates its
@@ -75,8 +79,10 @@ func asciiFold(s string) string {
 	return strings.TrimSuffix(string(b), " ")
 }
 
-// words splits normalised text into words.
-func words(s string) []string { return strings.Fields(normalize(s)) }
+// words splits text into normalised words. Splitting the folded text
+// directly gives the same words as splitting normalize's result, without
+// joining them first.
+func words(s string) []string { return strings.Fields(fold(s)) }
 
 // invisible reports runes left out entirely: tatweel, joiners and direction
 // marks are typed inconsistently, and apostrophes belong to the word
@@ -165,21 +171,25 @@ func ethiopicBase(r rune) rune {
 // in Latin letters by ear (Arabizi, Finglish, Roman Urdu: "yadrebni",
 // "yedrabni"). Only skeletons of four consonants or more are specific
 // enough to use; other words return "".
-func skeleton(w string) string {
-	var b strings.Builder
+func skeleton(w string) string { return string(appendSkeleton(nil, w)) }
+
+// appendSkeleton appends the skeleton of w to dst, or nothing when w has
+// no usable skeleton; Search looks skeletons up without making strings.
+func appendSkeleton(dst []byte, w string) []byte {
+	start := len(dst)
 	for _, r := range w {
 		switch {
 		case r > unicode.MaxLatin1 || !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			return ""
+			return dst[:start]
 		case strings.ContainsRune("aeiou", r):
 		default:
-			b.WriteRune(r)
+			dst = utf8.AppendRune(dst, r)
 		}
 	}
-	if b.Len() < 4 {
-		return ""
+	if len(dst)-start < 4 {
+		return dst[:start]
 	}
-	return b.String()
+	return dst
 }
 
 func ethiopic(w string) bool { return firstIs(w, unicode.Ethiopic) }

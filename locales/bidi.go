@@ -1,8 +1,9 @@
 package locales
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // RTL reports whether lang is written right to left.
@@ -15,25 +16,172 @@ const (
 	pdi = "\u2069"
 )
 
-// ltrRun is a stretch of left-to-right material inside right-to-left text:
-// phone numbers ("116 006", "+47 23 48 72 00"), URLs, paragraph signs with
-// their number, and Latin-script words such as Norwegian names of offices
-// ("UDI", "Vold- og overgrepslinjen"), with the spaces and punctuation
-// between them.
-var ltrRun = regexp.MustCompile(`(?:https?://\S+|[+§]?[\p{Latin}\p{Nd}][\p{Latin}\p{Nd}./:@_-]*)(?:[ ,–-]+(?:https?://\S+|§?[\p{Latin}\p{Nd}][\p{Latin}\p{Nd}./:@_-]*))*`)
-
 // Isolate wraps the left-to-right runs of text in Unicode isolates when
 // lang is right to left, so that "116 006" does not come out as "006 116"
 // and a Norwegian name keeps its word order. Other languages are returned
 // unchanged; text already isolated is not wrapped twice.
+//
+// A left-to-right run is a stretch of phone numbers ("116 006",
+// "+47 23 48 72 00"), URLs, paragraph signs with their number, and
+// Latin-script words such as Norwegian names of offices ("UDI",
+// "Vold- og overgrepslinjen"), with the spaces and punctuation between
+// them. The runs are found by a single left-to-right scan; see ltrRunEnd.
 func Isolate(lang, text string) string {
 	if !RTL(lang) || strings.Contains(text, lri) {
 		return text
 	}
-	return ltrRun.ReplaceAllStringFunc(text, func(run string) string {
+	var b strings.Builder
+	copied := 0 // text[:copied] is already in b
+	for i := 0; i < len(text); {
+		// Step over the right-to-left text one rune at a time; only a Latin
+		// letter, a digit, "+" or "§" can start a run (a URL starts with
+		// its "h"), and this check is cheaper than trying ltrRunEnd.
+		r, w := utf8.DecodeRuneInString(text[i:])
+		end := -1
+		if isWordRune(r) || r == '+' || r == '§' {
+			end = ltrRunEnd(text, i)
+		}
+		if end < 0 {
+			i += w
+			continue
+		}
+		if b.Cap() == 0 {
+			// Room for the text and a few isolates (3 bytes each).
+			b.Grow(len(text) + 4*len(lri+pdi))
+		}
+		run := text[i:end]
+		// A word can end in "-" or "." ("Vold-", "116 006.") and a URL in
+		// any punctuation ("udi.no/ar."). Such trailing " ,–-." belongs to
+		// the right-to-left sentence, not to the number or name: inside the
+		// isolate it would be laid out left to right, at the right-hand end
+		// of the run, against the Arabic word before it, instead of ending
+		// the sentence at the left.
 		trimmed := strings.TrimRight(run, " ,–-.")
-		return lri + trimmed + pdi + run[len(trimmed):]
-	})
+		b.WriteString(text[copied:i])
+		b.WriteString(lri)
+		b.WriteString(trimmed)
+		b.WriteString(pdi)
+		b.WriteString(run[len(trimmed):])
+		i, copied = end, end
+	}
+	if copied == 0 {
+		return text // no run: nothing to copy
+	}
+	b.WriteString(text[copied:])
+	return b.String()
+}
+
+// ltrRunEnd returns the end of the left-to-right run that starts at
+// text[i], or -1 if none starts there.
+//
+// A run is a first term followed by any number of further terms, each
+// joined to the previous one by spaces, commas, hyphens or en dashes
+// ("116 006", "UDI, NAV", "Vold- og overgrepslinjen", "08–16"). A
+// separator is only taken when a term follows it, so a run never ends in
+// a space or comma; what follows the last term stays outside. No
+// separator can begin a term, so taking all the separators and then
+// looking for a term never needs to back up.
+//
+// Bytes that are not valid UTF-8 are read as U+FFFD, one byte at a time,
+// which is neither Latin nor a digit.
+func ltrRunEnd(text string, i int) int {
+	end := term(text, i, true)
+	for end >= 0 {
+		j := end
+		for j < len(text) {
+			r, w := utf8.DecodeRuneInString(text[j:])
+			if r != ' ' && r != ',' && r != '–' && r != '-' {
+				break
+			}
+			j += w
+		}
+		if j == end {
+			break
+		}
+		next := term(text, j, false)
+		if next < 0 {
+			break // the separators are not part of the run
+		}
+		end = next
+	}
+	return end
+}
+
+// term returns the end of the term that starts at text[i], or -1:
+//
+//   - a URL, "http://" or "https://" and everything up to the next ASCII
+//     space, tab or line break (a URL may hold any character, so its end
+//     is the white space after it);
+//   - otherwise a word: a Latin letter or a digit, optionally preceded by
+//     "§" (or "+", for a phone number, when it is the first term of a run),
+//     and continued by Latin letters, digits and the . / : @ _ - found in
+//     e-mail addresses, dates, times and hyphenated names.
+//
+// A "+" or "§" not directly followed by a letter or digit, as in "§ 40",
+// is not part of the term.
+func term(text string, i int, first bool) int {
+	if end := url(text, i); end >= 0 {
+		return end
+	}
+	r, w := utf8.DecodeRuneInString(text[i:])
+	if r == '§' || first && r == '+' {
+		i += w
+		r, w = utf8.DecodeRuneInString(text[i:])
+	}
+	if !isWordRune(r) {
+		return -1
+	}
+	for i += w; i < len(text); i += w {
+		r, w = utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) && r != '.' && r != '/' && r != ':' && r != '@' && r != '_' && r != '-' {
+			break
+		}
+	}
+	return i
+}
+
+// url returns the end of the URL that starts at text[i], or -1. The scheme
+// is lower case and must be followed by at least one character; a bare
+// "https://" is then read by term as a word.
+func url(text string, i int) int {
+	rest := text[i:]
+	switch {
+	case strings.HasPrefix(rest, "https://"):
+		i += len("https://")
+	case strings.HasPrefix(rest, "http://"):
+		i += len("http://")
+	default:
+		return -1
+	}
+	start := i
+	for i < len(text) && !isURLSpace(text[i]) {
+		i++ // bytes, not runes: no byte of a multi-byte rune is ASCII
+	}
+	if i == start {
+		return -1
+	}
+	return i
+}
+
+// isURLSpace reports whether b ends a URL: the ASCII white space of \s in
+// Go regular expressions (not \v, not no-break or other Unicode spaces).
+func isURLSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\f' || b == '\r'
+}
+
+// isWordRune reports whether r is a letter of the Latin script or a
+// decimal digit of any script (Arabic-Indic digits included).
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	if 0x0600 <= r && r <= 0x06FF {
+		// The Arabic block, which most of an Arabic, Farsi or Urdu reply is
+		// written in, has no Latin letters and two sets of digits: ٠-٩ and
+		// the Persian ۰-۹. Answering here spares the table look-ups below.
+		return '٠' <= r && r <= '٩' || '۰' <= r && r <= '۹'
+	}
+	return unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Nd, r)
 }
 
 // StripIsolates removes the isolate marks, for displays that show them as
