@@ -55,6 +55,7 @@ type config struct {
 	rtt                   time.Duration
 	telegramLimits, json  bool
 	questions, cpuProfile string
+	exec                  string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fl.IntVar(&c.sendBurst, "send-burst", 0, "experiment: let Veiviser's send limits allow bursts of this many messages (0: as serve parses them)")
 	fl.IntVar(&c.parallel, "parallel", 0, "Bot API calls Veiviser's sender makes at once (0: serve's default)")
 	fl.BoolVar(&c.json, "json", false, "print the figures as JSON")
+	fl.StringVar(&c.exec, "exec", "", "run Veiviser as its own process from this binary (`go build ./cmd/veiviser`), so RSS is its alone")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (driver, fake and bots) to this file")
 	fl.StringVar(&c.questions, "questions", "content/testdata/questions", "directory of <lang>.tsv question files")
 	if err := fl.Parse(args); err != nil {

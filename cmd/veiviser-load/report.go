@@ -51,14 +51,20 @@ func summarize(bot string, users int, o outcome) figures {
 }
 
 // memory fills in the resident set size (with its parts) and its peak
-// since resetPeak, in MB, after returning freed memory to the system.
-func (f *figures) memory() {
-	runtime.GC()
-	debug.FreeOSMemory()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	f.HeapMB = float64(ms.HeapAlloc) / (1 << 20)
-	st, err := os.Open("/proc/self/status")
+// since resetPeak, in MB: of this process after returning freed memory to
+// the system, or of the bot's own process (pid) as it stands.
+func (f *figures) memory(pid int) {
+	status := "/proc/self/status"
+	if pid != 0 {
+		status = fmt.Sprintf("/proc/%d/status", pid)
+	} else {
+		runtime.GC()
+		debug.FreeOSMemory()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		f.HeapMB = float64(ms.HeapAlloc) / (1 << 20)
+	}
+	st, err := os.Open(status)
 	if err != nil {
 		return
 	}
@@ -95,6 +101,7 @@ func fileMB(path string) float64 {
 type growth struct {
 	Sessions   int     `json:"sessions"`
 	StartsPerS float64 `json:"starts_per_s"` // /start of new users while filling
+	Compacted  bool    `json:"compacted"`    // measured after compaction and a restart (-exec)
 	figures
 }
 
@@ -119,10 +126,14 @@ func printComparison(w io.Writer, v figures, e *figures) {
 }
 
 func printGrowth(w io.Writer, gs []growth) {
-	fmt.Fprintf(w, "%9s %9s %9s %8s %8s %8s %9s %9s %8s %8s\n", "sessions", "starts/s", "updates/s", "p50 ms", "p99 ms",
+	fmt.Fprintf(w, "%9s %-10s %9s %9s %8s %8s %8s %9s %9s %8s %8s\n", "sessions", "file", "starts/s", "updates/s", "p50 ms", "p99 ms",
 		"RSS MB", "(anon MB", "file MB)", "heap MB", "file MB")
 	for _, g := range gs {
-		fmt.Fprintf(w, "%9d %9.0f %9.0f %8.1f %8.1f %8.1f %9.1f %9.1f %8.1f %8.2f\n", g.Sessions, g.StartsPerS, g.UpdatesPerSec,
+		state := "as filled"
+		if g.Compacted {
+			state = "compacted"
+		}
+		fmt.Fprintf(w, "%9d %-10s %9.0f %9.0f %8.1f %8.1f %8.1f %9.1f %9.1f %8.1f %8.2f\n", g.Sessions, state, g.StartsPerS, g.UpdatesPerSec,
 			g.P50ms, g.P99ms, g.RSSMB, g.AnonMB, g.FileRSSMB, g.HeapMB, g.FileMB)
 	}
 }

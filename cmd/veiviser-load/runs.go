@@ -9,6 +9,8 @@ import (
 	"runtime/pprof"
 	"sync/atomic"
 	"time"
+
+	"github.com/veiviser/veiviser/bot/store"
 )
 
 // loader runs the measurements a config asks for.
@@ -30,9 +32,12 @@ func (l loader) start(ctx context.Context, echo bool) (*tap, stopFunc, error) {
 	t := newTap(fakeLimits, l.cfg.rtt)
 	var stop stopFunc
 	var err error
-	if echo {
+	switch {
+	case echo:
 		stop, err = startEcho(ctx, t.srv.URL)
-	} else {
+	case l.cfg.exec != "":
+		stop, t.pid, err = startProcess(l.cfg.exec, t.srv.URL, l.db, sendLimits, l.progress)
+	default:
 		stop, err = startVeiviser(ctx, t.srv.URL, l.db, sendLimits, l.cfg.sendBurst, l.log, l.reads)
 	}
 	if err != nil {
@@ -71,7 +76,7 @@ func (l loader) measure(ctx context.Context, t *tap, name string, users int, con
 	f.OutboxReads = l.reads.Load() - reads
 	f.Throttled = t.throttled.Load()
 	t.renew()
-	f.memory()
+	f.memory(t.pid)
 	return f
 }
 
@@ -123,7 +128,7 @@ func (l loader) growth(ctx context.Context) (*growthReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer t.Close()
+	defer func() { t.Close() }()
 	out := &growthReport{}
 	created := 0
 	for _, size := range checkpoints(l.cfg.sessions) {
@@ -147,6 +152,21 @@ func (l loader) growth(ctx context.Context) (*growthReport, error) {
 		g := growth{Sessions: size, StartsPerS: starts, figures: l.measure(ctx, t, "veiviser", probe, returning, false)}
 		g.FileMB = fileMB(l.db)
 		out.Sizes = append(out.Sizes, g)
+		if l.cfg.exec == "" || ctx.Err() != nil {
+			continue
+		}
+		// The same sessions as the hourly maintenance leaves them: the file
+		// compacted, then a restart, whose purge reads every record.
+		t.Close()
+		if err := errors.Join(stop(), compact(l.db)); err != nil {
+			return out, err
+		}
+		if t, stop, err = l.start(ctx, false); err != nil {
+			return out, err
+		}
+		g = growth{Sessions: size, Compacted: true, figures: l.measure(ctx, t, "veiviser", probe, returning, false)}
+		g.FileMB = fileMB(l.db)
+		out.Sizes = append(out.Sizes, g)
 	}
 	if err := errors.Join(ctx.Err(), stop()); err != nil {
 		return out, err
@@ -161,4 +181,13 @@ type growthReport struct {
 	Sizes   []growth     `json:"sessions"`
 	Buckets []bucketStat `json:"buckets"`
 	FreeMB  float64      `json:"free_mb"`
+}
+
+// compact rewrites the database file as the hourly maintenance does.
+func compact(db string) error {
+	st, err := store.Open(db)
+	if err != nil {
+		return err
+	}
+	return errors.Join(st.Compact(), st.Close())
 }

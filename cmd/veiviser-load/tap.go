@@ -30,6 +30,7 @@ type tap struct {
 	mu        sync.Mutex
 	chats     map[int64]*chatLog
 	throttled atomic.Int64 // calls answered 429
+	pid       int          // the bot's own process (-exec); 0 when it runs in this one
 }
 
 // chatLog is what one chat was sent.

@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"os/exec"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/store"
@@ -77,4 +81,20 @@ type countReads struct {
 func (c countReads) Pending(ctx context.Context, limit int) ([]bot.Queued, error) {
 	c.reads.Add(1)
 	return c.Store.Pending(ctx, limit)
+}
+
+// startProcess runs `bin serve` against apiURL as a process of its own,
+// configured the way an operator would, until stop is called (SIGTERM).
+func startProcess(bin, apiURL, db, limits string, logs io.Writer) (stop func() error, pid int, err error) {
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "TELEGRAM_TOKEN=123456:LOAD-test-token", "TELEGRAM_API_URL="+apiURL,
+		"VEIVISER_DB="+db, "VEIVISER_HTTP=127.0.0.1:0", "VEIVISER_SEND_LIMITS="+limits, "LOG_LEVEL=warn")
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		return nil, 0, fmt.Errorf("start %s: %w", bin, err)
+	}
+	return func() error {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		return cmd.Wait()
+	}, cmd.Process.Pid, nil
 }
