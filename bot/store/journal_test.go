@@ -47,10 +47,11 @@ func TestJournalSurvivesACrash(t *testing.T) {
 	}
 	ids := queuedIDs(t, s)
 	at := time.Now()
-	if err := s.Done(ctx, ids[0]); err != nil {
+	// As the sender does: the message's ID, then its Done.
+	if err := s.RecordMessage(ctx, 7, 41, at); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RecordMessage(ctx, 7, 41, at); err != nil {
+	if err := s.Done(ctx, ids[0]); err != nil {
 		t.Fatal(err)
 	}
 	if got := queuedIDs(t, s); !slices.Equal(got, ids[1:]) {

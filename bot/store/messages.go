@@ -54,19 +54,14 @@ func keepMessages(dst, packed []byte, since time.Time) []byte {
 }
 
 // RecordMessage remembers a message the bot sent to a private chat. It
-// goes to the journal, so delivering a message costs no disk sync.
+// goes to the journal with the message's Done, so delivering a message
+// costs no disk sync.
 func (s *Store) RecordMessage(_ context.Context, chat int64, id int, at time.Time) error {
 	key := s.messageKey(chat, id)
 	s.j.mu.Lock()
-	err := s.j.write(appendRecord(nil, recMessage, key, timeValue(at)), at)
-	if err == nil {
-		s.j.messages = append(s.j.messages, journalMessage{key: key, at: at})
-	}
+	s.j.add(appendRecord(nil, recMessage, key, timeValue(at)), at)
+	s.j.messages = append(s.j.messages, journalMessage{key: key, at: at})
 	s.j.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("record message: %w", err)
-	}
-	s.flushIfDue(at)
 	return nil
 }
 

@@ -59,7 +59,8 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 func (s *Store) Done(_ context.Context, id uint64) error {
 	now := time.Now()
 	s.j.mu.Lock()
-	err := s.j.write(appendRecord(nil, recDone, binary.BigEndian.AppendUint64(nil, id)), now)
+	s.j.add(appendRecord(nil, recDone, binary.BigEndian.AppendUint64(nil, id)), now)
+	err := s.j.write()
 	// Even unrecorded (the disk refused), it was delivered: this run must
 	// not send it again. Only a crash before the next flush would.
 	s.j.done[id] = struct{}{}

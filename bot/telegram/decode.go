@@ -15,6 +15,7 @@ import (
 // Decoded is an update in the engine's terms, with what the adapter must
 // do itself on Telegram's side.
 type Decoded struct {
+	UpdateID    int64
 	Event       bot.Event
 	Handle      bool   // false: nothing for the engine (a group, a service update)
 	CallbackID  string // answer this callback query so the button stops spinning
@@ -45,7 +46,7 @@ func (dec Decoder) DecodeUpdate(data []byte) (Decoded, error) {
 
 // Decode turns an update into an engine event.
 func (dec Decoder) Decode(u *models.Update) Decoded {
-	d := Decoded{Event: bot.Event{ID: "tg:" + strconv.FormatInt(u.ID, 10)}, Kind: "other", advisorChat: dec.AdvisorChat}
+	d := Decoded{UpdateID: u.ID, Event: bot.Event{ID: "tg:" + strconv.FormatInt(u.ID, 10)}, Kind: "other", advisorChat: dec.AdvisorChat}
 	switch {
 	case u.Message != nil:
 		d.Kind = "message"

@@ -81,21 +81,22 @@ func (s *Service) processBatch(ctx context.Context, raws []json.RawMessage) (int
 	var order []int64
 	var maxID int64
 	for _, raw := range raws {
-		var head struct {
-			ID int64 `json:"update_id"`
-		}
-		_ = json.Unmarshal(raw, &head)
-		maxID = max(maxID, head.ID)
 		d, err := s.decoder.DecodeUpdate(raw)
 		if err != nil {
+			var head struct {
+				ID int64 `json:"update_id"`
+			}
+			_ = json.Unmarshal(raw, &head)
+			maxID = max(maxID, head.ID)
 			s.log.Warn("undecodable update skipped")
 			continue
 		}
+		maxID = max(maxID, d.UpdateID)
 		chat := d.Event.Chat
 		if _, seen := byChat[chat]; !seen {
 			order = append(order, chat)
 		}
-		byChat[chat] = append(byChat[chat], item{head.ID, d})
+		byChat[chat] = append(byChat[chat], item{d.UpdateID, d})
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
