@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer os.RemoveAll(dir)
 	l := loader{cfg: cfg, script: script{cat: cat, questions: qs}, db: filepath.Join(dir, "veiviser.db"),
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), progress: stderr,
-		reads: new(atomic.Int64)}
+		reads: new(atomic.Int64), updateIDs: new(atomic.Int64)}
 	if cfg.sessions > 0 {
 		g, err := l.growth(ctx)
 		if g == nil {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,7 +15,7 @@ import (
 // a long poll open until one arrives.
 type updateQueue struct {
 	mu      sync.Mutex
-	next    int64
+	ids     *atomic.Int64 // the last update ID handed out, shared by the taps of a run
 	pending []pendingUpdate
 	arrived chan struct{} // closed when an update is added
 }
@@ -24,18 +25,20 @@ type pendingUpdate struct {
 	body json.RawMessage
 }
 
-func newUpdateQueue() *updateQueue {
-	return &updateQueue{next: 1, arrived: make(chan struct{})}
+// newUpdateQueue numbers updates from ids: like Telegram's, they keep
+// growing when a bot restarts, which its duplicate check relies on.
+func newUpdateQueue(ids *atomic.Int64) *updateQueue {
+	return &updateQueue{ids: ids, arrived: make(chan struct{})}
 }
 
 // add queues an update (as built by telegramtest.Message or Callback).
 func (q *updateQueue) add(u map[string]any) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	u["update_id"] = q.next
+	id := q.ids.Add(1)
+	u["update_id"] = id
 	body, _ := json.Marshal(u)
-	q.pending = append(q.pending, pendingUpdate{q.next, body})
-	q.next++
+	q.pending = append(q.pending, pendingUpdate{id, body})
 	close(q.arrived)
 	q.arrived = make(chan struct{})
 }

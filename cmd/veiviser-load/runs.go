@@ -15,12 +15,13 @@ import (
 
 // loader runs the measurements a config asks for.
 type loader struct {
-	cfg      config
-	script   script
-	db       string
-	log      *slog.Logger
-	progress io.Writer
-	reads    *atomic.Int64 // Veiviser's reads of its outbox
+	cfg       config
+	script    script
+	db        string
+	log       *slog.Logger
+	progress  io.Writer
+	reads     *atomic.Int64 // Veiviser's reads of its outbox
+	updateIDs *atomic.Int64 // the last update ID any tap handed out
 }
 
 // stopFunc stops a bot under load.
@@ -29,7 +30,7 @@ type stopFunc func() error
 // start runs a bot behind a fresh tap and waits until it polls.
 func (l loader) start(ctx context.Context, echo bool) (*tap, stopFunc, error) {
 	fakeLimits, sendLimits := l.cfg.limits()
-	t := newTap(fakeLimits, l.cfg.rtt)
+	t := newTap(fakeLimits, l.cfg.rtt, l.updateIDs)
 	var stop stopFunc
 	var err error
 	switch {

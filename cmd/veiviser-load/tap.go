@@ -41,8 +41,8 @@ type chatLog struct {
 	notify chan struct{}
 }
 
-func newTap(limits *telegramtest.Limits, rtt time.Duration) *tap {
-	t := &tap{limits: limits, rtt: rtt, queue: newUpdateQueue(), polled: make(chan struct{}), chats: map[int64]*chatLog{}}
+func newTap(limits *telegramtest.Limits, rtt time.Duration, ids *atomic.Int64) *tap {
+	t := &tap{limits: limits, rtt: rtt, queue: newUpdateQueue(ids), polled: make(chan struct{}), chats: map[int64]*chatLog{}}
 	t.renew()
 	t.srv = httptest.NewServer(http.HandlerFunc(t.serve))
 	return t

