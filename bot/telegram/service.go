@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Tran
 	// per call, each with its own TCP and TLS handshake to Telegram.
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = cfg.Limits.Parallel + 8
-	client := &http.Client{Timeout: cfg.PollTimeout + 15*time.Second, Transport: transport}
+	client := &http.Client{Timeout: cfg.PollTimeout + 15*time.Second, Transport: wholeBody{transport}}
 	opts := []tg.Option{
 		tg.WithHTTPClient(cfg.PollTimeout, client),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram library", "code", errorCode(err)) }),
