@@ -72,17 +72,24 @@ type Service struct {
 	failing atomic.Bool    // the last batch of updates could not be handled
 }
 
+// HTTPClient is the client Veiviser talks to the Bot API with, for a long
+// poll of pollTimeout and parallel calls at once. The load driver gives it
+// to its echo bot too, for a like-for-like baseline.
+func HTTPClient(pollTimeout time.Duration, parallel int) *http.Client {
+	// Keep a connection for each lane of the sender, the long poll and the
+	// button answers: with the default two, the rest are opened and closed
+	// per call, each with its own TCP and TLS handshake to Telegram.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = parallel + 8
+	return &http.Client{Timeout: pollTimeout + 15*time.Second, Transport: wholeBody{transport}}
+}
+
 // New connects to the Bot API (checking the token with getMe).
 func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Translator, langs []string, log *slog.Logger) (*Service, error) {
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 50 * time.Second
 	}
-	// Keep a connection for each lane of the sender, the long poll and the
-	// button answers: with the default two, the rest are opened and closed
-	// per call, each with its own TCP and TLS handshake to Telegram.
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = cfg.Limits.Parallel + 8
-	client := &http.Client{Timeout: cfg.PollTimeout + 15*time.Second, Transport: wholeBody{transport}}
+	client := HTTPClient(cfg.PollTimeout, cfg.Limits.Parallel)
 	opts := []tg.Option{
 		tg.WithHTTPClient(cfg.PollTimeout, client),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram library", "code", errorCode(err)) }),

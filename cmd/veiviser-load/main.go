@@ -54,6 +54,7 @@ type config struct {
 	duration, timeout     time.Duration
 	rtt                   time.Duration
 	telegramLimits, json  bool
+	echoTuned             bool
 	questions, cpuProfile string
 	exec                  string
 }
@@ -71,6 +72,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fl.BoolVar(&c.telegramLimits, "telegram-limits", false, "send at Telegram's limits (30/s, 1/s per chat), enforced by the fake with 429; no echo baseline")
 	fl.IntVar(&c.sendBurst, "send-burst", 0, "experiment: let Veiviser's send limits allow bursts of this many messages (0: as serve parses them)")
 	fl.IntVar(&c.parallel, "parallel", 0, "Bot API calls Veiviser's sender makes at once (0: serve's default)")
+	fl.BoolVar(&c.echoTuned, "echo-tuned", false, "give the echo bot Veiviser's HTTP client (requests sent whole, connections kept)")
 	fl.BoolVar(&c.json, "json", false, "print the figures as JSON")
 	fl.StringVar(&c.exec, "exec", "", "run Veiviser as its own process from this binary (`go build ./cmd/veiviser`), so RSS is its alone")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (driver, fake and bots) to this file")

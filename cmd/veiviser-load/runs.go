@@ -35,7 +35,7 @@ func (l loader) start(ctx context.Context, echo bool) (*tap, stopFunc, error) {
 	var err error
 	switch {
 	case echo:
-		stop, err = startEcho(ctx, t.srv.URL)
+		stop, err = startEcho(ctx, t.srv.URL, l.cfg.echoTuned)
 	case l.cfg.exec != "":
 		stop, t.pid, err = startProcess(l.cfg.exec, t.srv.URL, l.db, sendLimits, l.progress)
 	default:
