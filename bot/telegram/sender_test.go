@@ -316,3 +316,26 @@ func TestPhoneEntities(t *testing.T) {
 		t.Errorf("112 entity at %d+%d, want 8+3 (UTF-16 units)", ents[0].Offset, ents[0].Length)
 	}
 }
+
+// TestSenderBooksAhead: one step at Telegram's pace sends what the next
+// second allows, each message at its own moment, instead of one message
+// a step. With the API a round trip away, one a step was 20 a second.
+func TestSenderBooksAhead(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits+",parallel=1")
+	for chat := range 40 {
+		out.add(bot.Action{Chat: int64(500 + chat), Text: "hello"})
+	}
+	start := *clock
+	s.Step(context.Background(), start)
+	if n := len(api.sent); n < 25 || n > 30 {
+		t.Fatalf("one step sent %d messages, want a second's worth at 29/s", n)
+	}
+	for i := 1; i < len(api.sent); i++ {
+		if gap := api.sent[i].at.Sub(api.sent[i-1].at); gap < time.Second/29-time.Millisecond {
+			t.Errorf("messages %d and %d went %v apart, closer than 1/29 s", i-1, i, gap)
+		}
+	}
+	if last := api.sent[len(api.sent)-1].at.Sub(start); last > time.Second {
+		t.Errorf("the step booked %v ahead, more than a second", last)
+	}
+}
