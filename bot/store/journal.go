@@ -51,20 +51,21 @@ const (
 	flushCount = 256
 )
 
-// openJournal opens the journal and returns the records a previous run
-// left in it. A torn last record (killed mid-write) fails its checksum and
-// is ignored: its message is then simply sent again.
-func openJournal(path string) (*journal, map[uint64]struct{}, []journalMessage, error) {
+// openJournal opens the journal with the records a previous run left in
+// it waiting, as if just written: the first flush moves them into bbolt.
+// A torn last record (killed mid-write) fails its checksum and is ignored:
+// its message is then simply sent again.
+func openJournal(path string) (*journal, error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil, fmt.Errorf("read journal: %w", err)
+		return nil, fmt.Errorf("read journal: %w", err)
 	}
 	done, msgs := parseJournal(data)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("open journal: %w", err)
+		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	return &journal{path: path, f: f, done: map[uint64]struct{}{}}, done, msgs, nil
+	return &journal{path: path, f: f, done: done, messages: msgs, oldest: time.Now()}, nil
 }
 
 // parseJournal reads records up to the first damaged one.
@@ -104,10 +105,34 @@ func appendRecord(buf []byte, kind byte, payload ...[]byte) []byte {
 	return binary.BigEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf[start:]))
 }
 
-// add notes a record and write puts every noted record into the file with
-// one write(2); the caller holds mu. A sent message's ID is only noted, and
-// goes out with the Done that follows it microseconds later: one system
-// call per delivered message instead of two.
+// noteMessage notes a message sent to a private chat. Its record is only
+// noted, and goes out with the Done that follows it microseconds later:
+// one system call per delivered message instead of two.
+func (j *journal) noteMessage(key []byte, at time.Time) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.add(appendRecord(nil, recMessage, key, timeValue(at)), at)
+	j.messages = append(j.messages, journalMessage{key: key, at: at})
+}
+
+// noteDone records a delivered outbox entry, with the messages noted
+// before it, in one write(2). Even if the disk refuses the write the entry
+// counts as done in this run, since it was delivered; only a crash before
+// the next flush would send it again.
+func (j *journal) noteDone(id uint64, now time.Time) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.add(appendRecord(nil, recDone, binary.BigEndian.AppendUint64(nil, id)), now)
+	j.done[id] = struct{}{}
+	_, err := j.f.Write(j.unwritten)
+	j.unwritten = j.unwritten[:0]
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	return nil
+}
+
+// add queues a record for the next write; the caller holds mu.
 func (j *journal) add(rec []byte, now time.Time) {
 	if len(j.done) == 0 && len(j.messages) == 0 {
 		j.oldest = now
@@ -115,16 +140,11 @@ func (j *journal) add(rec []byte, now time.Time) {
 	j.unwritten = append(j.unwritten, rec...)
 }
 
-func (j *journal) write() error {
-	if len(j.unwritten) == 0 {
-		return nil
-	}
-	_, err := j.f.Write(j.unwritten)
-	j.unwritten = j.unwritten[:0]
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	return nil
+// doneCount is how many delivered entries are still in bbolt's outbox.
+func (j *journal) doneCount() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return len(j.done)
 }
 
 // due reports whether enough waits to be worth a bbolt commit.

@@ -57,11 +57,7 @@ func keepMessages(dst, packed []byte, since time.Time) []byte {
 // goes to the journal with the message's Done, so delivering a message
 // costs no disk sync.
 func (s *Store) RecordMessage(_ context.Context, chat int64, id int, at time.Time) error {
-	key := s.messageKey(chat, id)
-	s.j.mu.Lock()
-	s.j.add(appendRecord(nil, recMessage, key, timeValue(at)), at)
-	s.j.messages = append(s.j.messages, journalMessage{key: key, at: at})
-	s.j.mu.Unlock()
+	s.j.noteMessage(s.messageKey(chat, id), at)
 	return nil
 }
 

@@ -58,13 +58,7 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 // written to the journal at once and to bbolt with the next flush.
 func (s *Store) Done(_ context.Context, id uint64) error {
 	now := time.Now()
-	s.j.mu.Lock()
-	s.j.add(appendRecord(nil, recDone, binary.BigEndian.AppendUint64(nil, id)), now)
-	err := s.j.write()
-	// Even unrecorded (the disk refused), it was delivered: this run must
-	// not send it again. Only a crash before the next flush would.
-	s.j.done[id] = struct{}{}
-	s.j.mu.Unlock()
+	err := s.j.noteDone(id, now)
 	s.flushIfDue(now)
 	if err != nil {
 		return writeError("outbox done", err)
@@ -112,7 +106,5 @@ func (s *Store) OutboxDepth() int {
 		n = tx.Bucket(bucketOutbox).Stats().KeyN
 		return nil
 	})
-	s.j.mu.Lock()
-	defer s.j.mu.Unlock()
-	return max(0, n-len(s.j.done))
+	return max(0, n-s.j.doneCount())
 }

@@ -81,24 +81,14 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, done, msgs, err := openJournal(path + ".sent")
+	j, err := openJournal(path + ".sent")
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	s := &Store{db: db, path: path, hk: hk, j: j}
 	// What the last run delivered goes into bbolt before anything is sent.
-	ids := make([]uint64, 0, len(done))
-	for id := range done {
-		ids = append(ids, id)
-	}
-	err = db.Update(func(tx *bolt.Tx) error { return applyJournal(tx, ids, msgs) })
-	if err == nil {
-		j.mu.Lock()
-		err = j.rewrite()
-		j.mu.Unlock()
-	}
-	if err != nil {
+	if err := s.flush(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store: replay journal: %w", err)
 	}
