@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -101,24 +100,13 @@ func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 		}
 		n += purged
 		// Closed tickets.
-		tickets := tx.Bucket(bucketTickets)
-		var closed []bot.Ticket
-		err = tickets.ForEach(func(_, v []byte) error {
-			var t bot.Ticket
-			if json.Unmarshal(v, &t) == nil && t.State == bot.TicketClosed && t.Closed.Before(before) {
-				closed = append(closed, t)
-			}
-			return nil
+		closed, err := deleteTicketsWhere(tx, func(t bot.Ticket) bool {
+			return t.State == bot.TicketClosed && t.Closed.Before(before)
 		})
 		if err != nil {
 			return err
 		}
-		for _, t := range closed {
-			if err := deleteTicket(tx, t); err != nil {
-				return err
-			}
-			n++
-		}
+		n += closed
 		if err := del(tx.Bucket(bucketQuestions), olderByKey(tx.Bucket(bucketQuestions), before)); err != nil {
 			return err
 		}

@@ -118,24 +118,30 @@ func (s *Store) NextTicketNumber(_ context.Context) (int64, error) {
 
 // deleteTickets removes every ticket of a chat and its thread links.
 func deleteTickets(tx *bolt.Tx, chat int64) error {
-	b := tx.Bucket(bucketTickets)
-	var doomed []bot.Ticket
-	err := b.ForEach(func(_, v []byte) error {
+	_, err := deleteTicketsWhere(tx, func(t bot.Ticket) bool { return t.Chat == chat })
+	return err
+}
+
+// deleteTicketsWhere removes the tickets doomed picks, with their thread
+// links, and returns how many went.
+func deleteTicketsWhere(tx *bolt.Tx, doomed func(bot.Ticket) bool) (int, error) {
+	var gone []bot.Ticket
+	err := tx.Bucket(bucketTickets).ForEach(func(_, v []byte) error {
 		var t bot.Ticket
-		if err := json.Unmarshal(v, &t); err == nil && t.Chat == chat {
-			doomed = append(doomed, t)
+		if err := json.Unmarshal(v, &t); err == nil && doomed(t) {
+			gone = append(gone, t)
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for _, t := range doomed {
+	for _, t := range gone {
 		if err := deleteTicket(tx, t); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(gone), nil
 }
 
 // deleteTicket removes a ticket and the links of its thread.
