@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/content/match"
 )
 
 // ContentStore keeps published content versions, the upload staged for
@@ -235,7 +236,7 @@ func (t *turn) unanswered(lang string) {
 		if lang != "" && q.Lang != lang {
 			continue
 		}
-		ws := content.Words(q.Text)
+		ws := match.Words(q.Text)
 		i := slices.IndexFunc(groups, func(g *group) bool { return similar(g.words, ws) })
 		if i < 0 {
 			groups = append(groups, &group{words: ws, example: q, n: 1})

@@ -7,6 +7,15 @@ import (
 	"testing"
 )
 
+func mustLoad(tb testing.TB) *Catalog {
+	tb.Helper()
+	cat, _, err := Load(Embedded())
+	if err != nil {
+		tb.Fatalf("load embedded catalog: %v", err)
+	}
+	return cat
+}
+
 // requiredIDs are the entries design.md promises (evaluations use them).
 var requiredIDs = []string{
 	"emergency-numbers", "violence-helpline", "crisis-centre", "police-report", "forced-marriage", "fgm", "social-control",

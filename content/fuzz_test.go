@@ -1,7 +1,6 @@
 package content
 
 import (
-	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -27,24 +26,3 @@ func FuzzLoad(f *testing.F) {
 	})
 }
 
-// FuzzSearch feeds arbitrary questions to the matcher.
-func FuzzSearch(f *testing.F) {
-	cat := mustLoad(f)
-	for _, q := range []string{"he hits me", "oppholdstillatelse", "زوجي يضربني", "สามีตีฉัน", "", "\u2066x\u2069", strings.Repeat("a ", 500)} {
-		f.Add(q)
-	}
-	f.Fuzz(func(t *testing.T, q string) {
-		a := cat.Search(q, "")
-		if len(a.Results) > maxResults {
-			t.Fatalf("%d results", len(a.Results))
-		}
-		for i := 1; i < len(a.Results); i++ {
-			if a.Results[i].Score > a.Results[i-1].Score {
-				t.Fatalf("results not best first: %v", a.Results)
-			}
-		}
-		if a.Lang != "" && !KnownLanguage(a.Lang) {
-			t.Fatalf("detected unknown language %q", a.Lang)
-		}
-	})
-}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/veiviser/veiviser/content/match"
 )
 
 // planned is the new translation of one entry, ready to be written.
@@ -167,7 +169,7 @@ func setField(e *Entry, t *Text, name string, r sheetRow, refuse func(sheetRow, 
 			if k = strings.TrimSpace(k); k == "" {
 				continue
 			}
-			if normalize(k) == "" {
+			if len(match.Words(k)) == 0 {
 				refuse(r, "%s: keyword %q has no letters or digits", e.ID, k)
 			}
 			t.Keywords = append(t.Keywords, k)

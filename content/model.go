@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/veiviser/veiviser/content/match"
 )
 
 // Source is the official page a fact was taken from, and when it was last checked.
@@ -119,19 +121,34 @@ type Catalog struct {
 	Version string            // hash over all files, to tell versions apart
 	Files   map[string][]byte // the files it was loaded from, to stage edits on top
 
-	indexOnce sync.Once
-	index     *index
+	Examples Examples
+
+	matcherOnce sync.Once
+	matcher     *match.Matcher
 }
 
-// ix returns the search index, building it on first use: start-up (the
-// greeting, the menu) does not wait for it. Warm builds it ahead.
-func (c *Catalog) ix() *index {
-	c.indexOnce.Do(func() { c.index = buildIndex(c) })
-	return c.index
+// Matcher returns what understands free text for this catalog, training
+// it on first use: start-up (the greeting, the menu) does not wait for it.
+// Warm trains it ahead.
+func (c *Catalog) Matcher() *match.Matcher {
+	c.matcherOnce.Do(func() { c.matcher = match.New(c.corpus()) })
+	return c.matcher
 }
 
-// Warm builds the search index now, so the first question does not wait.
-func (c *Catalog) Warm() { c.ix() }
+// Warm trains the matcher now, so the first question does not wait.
+func (c *Catalog) Warm() { c.Matcher() }
+
+// Search ranks the entries for a free-text question; see match.Matcher.
+func (c *Catalog) Search(question, lang string) Answer { return c.Matcher().Search(question, lang) }
+
+// DetectLanguage guesses the language of a text; see match.Matcher.
+func (c *Catalog) DetectLanguage(text string) string { return c.Matcher().DetectLanguage(text) }
+
+// Answer and Result are what Search returns.
+type (
+	Answer = match.Answer
+	Result = match.Result
+)
 
 // Entry returns the entry with the given ID, or nil.
 func (c *Catalog) Entry(id string) *Entry { return c.Entries[id] }

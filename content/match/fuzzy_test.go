@@ -1,4 +1,4 @@
-package content
+package match
 
 import (
 	"math/rand/v2"

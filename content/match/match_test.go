@@ -1,4 +1,4 @@
-package content
+package match_test
 
 import (
 	"fmt"
@@ -8,12 +8,15 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/content/devset"
 )
 
-func mustLoad(tb testing.TB) *Catalog {
+const maxResults = 5
+
+func mustLoad(tb testing.TB) *content.Catalog {
 	tb.Helper()
-	cat, _, err := Load(Embedded())
+	cat, _, err := content.Load(content.Embedded())
 	if err != nil {
 		tb.Fatalf("load embedded catalog: %v", err)
 	}
@@ -83,7 +86,7 @@ func TestAccuracy(t *testing.T) {
 	cat := mustLoad(t)
 	type tally struct{ n, top1, top3, lang int }
 	by := map[string]*tally{}
-	qs, err := devset.Read("testdata/questions")
+	qs, err := devset.Read("../testdata/questions")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +116,7 @@ func TestAccuracy(t *testing.T) {
 	}
 	var report strings.Builder
 	fmt.Fprintf(&report, "\n%-4s %5s %6s %6s %6s\n", "lang", "n", "top1", "top3", "lang")
-	for _, lang := range Languages() {
+	for _, lang := range content.Languages() {
 		tl := by[lang]
 		if tl == nil {
 			t.Errorf("no development questions for %s", lang)
@@ -133,11 +136,11 @@ func TestAccuracy(t *testing.T) {
 // not depend on what another question left in it.
 func TestSearchConcurrent(t *testing.T) {
 	cat := mustLoad(t)
-	qs, err := devset.Read("testdata/questions")
+	qs, err := devset.Read("../testdata/questions")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := make([]Answer, len(qs))
+	want := make([]content.Answer, len(qs))
 	for i, q := range qs {
 		want[i] = cat.Search(q.Text, "")
 	}
@@ -153,4 +156,26 @@ func TestSearchConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// FuzzSearch feeds arbitrary questions to the matcher.
+func FuzzSearch(f *testing.F) {
+	cat := mustLoad(f)
+	for _, q := range []string{"he hits me", "oppholdstillatelse", "زوجي يضربني", "สามีตีฉัน", "", "\u2066x\u2069", strings.Repeat("a ", 500)} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		a := cat.Search(q, "")
+		if len(a.Results) > maxResults {
+			t.Fatalf("%d results", len(a.Results))
+		}
+		for i := 1; i < len(a.Results); i++ {
+			if a.Results[i].Score > a.Results[i-1].Score {
+				t.Fatalf("results not best first: %v", a.Results)
+			}
+		}
+		if a.Lang != "" && !content.KnownLanguage(a.Lang) {
+			t.Fatalf("detected unknown language %q", a.Lang)
+		}
+	})
 }

@@ -1,4 +1,4 @@
-package content
+package match
 
 import (
 	"math"
@@ -53,9 +53,11 @@ type index struct {
 	scratch sync.Pool // *scratch for Search, sized for this index
 }
 
-func buildIndex(cat *Catalog) *index {
+func buildIndex(c *Corpus) *index {
 	ix := &index{wordID: map[string]int{}, langVoc: map[string]map[int]bool{}, langsOf: map[int]int{}}
-	ix.ids = cat.IDs()
+	for _, e := range c.Entries {
+		ix.ids = append(ix.ids, e.ID)
+	}
 	type key struct {
 		entry int
 		words string
@@ -83,8 +85,7 @@ func buildIndex(cat *Catalog) *index {
 		seen[k] = len(ix.terms)
 		ix.terms = append(ix.terms, term{words: ids, entry: entry, weight: weight})
 	}
-	for i, id := range ix.ids {
-		e := cat.Entries[id]
+	for i, e := range c.Entries {
 		for lang, t := range e.Text {
 			if ix.langVoc[lang] == nil {
 				ix.langVoc[lang] = map[int]bool{}
@@ -104,8 +105,8 @@ func buildIndex(cat *Catalog) *index {
 	}
 	// Signal phrases add their words to the vocabulary before termsOf is
 	// sized, so every word a question can match has a (maybe empty) list.
-	ix.danger = ix.phrases(cat.Signals.Danger)
-	ix.human = ix.phrases(cat.Signals.Human)
+	ix.danger = ix.phrases(c.Danger)
+	ix.human = ix.phrases(c.Human)
 	n := float64(len(ix.ids))
 	ix.termsOf = make([][]int, len(ix.vocab))
 	for i := range ix.terms {
@@ -170,7 +171,7 @@ func buildIndex(cat *Catalog) *index {
 			ix.longest[two] = max(ix.longest[two], len(w))
 		}
 	}
-	ix.buildDetection()
+	ix.buildDetection(c.Languages)
 	ix.scratch.New = func() any { return newScratch(ix) }
 	return ix
 }
@@ -318,13 +319,12 @@ const (
 
 // Search ranks the entries for a free-text question. lang is the user's
 // language if known; empty means detect it from the text.
-func (c *Catalog) Search(question, lang string) Answer {
-	ix := c.ix()
+func (ix *index) search(question, lang string) Answer {
 	all := words(question)
 	qws := all[:min(len(all), 64)]
 	a := Answer{Lang: lang, Results: []Result{}}
 	if a.Lang == "" {
-		a.Lang = c.detectLanguage(question, all)
+		a.Lang = ix.detectLanguage(question, all)
 	}
 	s := ix.getScratch(len(qws))
 	defer ix.putScratch(s)

@@ -1,4 +1,4 @@
-package content
+package match
 
 import (
 	"math/bits"
@@ -14,12 +14,11 @@ import (
 // letters only one language uses and by which language's catalog
 // vocabulary the words belong to (Latin-script Arabic and Persian included,
 // as the keywords carry those spellings).
-func (c *Catalog) DetectLanguage(text string) string { return c.detectLanguage(text, nil) }
+func (m *Matcher) DetectLanguage(text string) string { return m.lex.detectLanguage(text, nil) }
 
 // detectLanguage is DetectLanguage for Search, which has split the text
 // into words already; ws nil means split it here.
-func (c *Catalog) detectLanguage(text string, ws []string) string {
-	ix := c.ix()
+func (ix *index) detectLanguage(text string, ws []string) string {
 	// One score per launch language, in the order of ix.langs.
 	var buf [16]float64
 	score := buf[:0]
@@ -105,8 +104,8 @@ func (c *Catalog) detectLanguage(text string, ws []string) string {
 // buildDetection works out, per word, the launch languages whose catalog
 // text uses it and how much it says: a word used in n languages counts 1/n
 // for each of them.
-func (ix *index) buildDetection() {
-	ix.langs = Languages()
+func (ix *index) buildDetection(langs []string) {
+	ix.langs = langs
 	if len(ix.langs) > 64 {
 		panic("content: more launch languages than bits in langBits")
 	}

@@ -1,4 +1,4 @@
-package content_test
+package match_test
 
 import (
 	"slices"

@@ -1,0 +1,45 @@
+package content
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/veiviser/veiviser/content/match"
+)
+
+// Examples are messages as women write them, from the examples-<lang>.yaml
+// files: they teach the matcher which entry answers what, and which
+// messages mean danger now.
+type Examples struct {
+	Entries    map[string][]match.Example // entry ID → examples
+	Acute      []match.Example
+	Calm       []match.Example
+	OutOfScope []match.Example
+	SmallTalk  map[string][]match.Example // "hello", "thanks", "ok"
+}
+
+// SmallTalkKinds are the kinds of small talk an examples file may list.
+func SmallTalkKinds() []string { return []string{"hello", "thanks", "ok"} }
+
+// corpus is the catalog as the matcher learns from it.
+func (c *Catalog) corpus() *match.Corpus {
+	mc := &match.Corpus{
+		Languages:  Languages(),
+		Danger:     c.Signals.Danger,
+		Human:      c.Signals.Human,
+		Acute:      c.Examples.Acute,
+		Calm:       c.Examples.Calm,
+		OutOfScope: c.Examples.OutOfScope,
+		SmallTalk:  c.Examples.SmallTalk,
+	}
+	for _, id := range c.IDs() {
+		e := c.Entries[id]
+		me := match.Entry{ID: id, Text: map[string]match.Text{}, Examples: c.Examples.Entries[id]}
+		for _, lang := range slices.Sorted(maps.Keys(e.Text)) {
+			t := e.Text[lang]
+			me.Text[lang] = match.Text{Title: t.Title, Body: t.Body, Keywords: t.Keywords}
+		}
+		mc.Entries = append(mc.Entries, me)
+	}
+	return mc
+}
