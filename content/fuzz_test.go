@@ -25,4 +25,3 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
-
