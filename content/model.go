@@ -123,6 +123,8 @@ type Catalog struct {
 
 	Examples Examples
 
+	pending      []example         // examples as read, until checkExamples
+	exampleLangs map[string]string // language → file of its examples
 	matcherOnce sync.Once
 	matcher     *match.Matcher
 }

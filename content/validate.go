@@ -33,6 +33,7 @@ func validate(cat *Catalog, entries []*Entry, report *Report) {
 	for _, e := range entries {
 		checkEntry(cat, e, add)
 	}
+	checkExamples(cat, add)
 	if len(cat.Signals.Danger["nb"]) == 0 && len(cat.Entries) > 0 {
 		add("signals.yaml", 1, true, "no nb danger phrases: emergencies in free text will not be recognised")
 	}

@@ -40,9 +40,17 @@ func fold(s string) string {
 var folders = sync.Pool{New: func() any {
 	// NFKD both unifies width and presentation forms and splits off the
 	// marks that are then removed, so no recomposition is needed after.
-	return transform.Chain(norm.NFKD, cases.Fold(), runes.Remove(runes.In(unicode.Mn)),
+	return transform.Chain(norm.NFKD, cases.Fold(), runes.Remove(runes.Predicate(droppedMark)),
 		runes.Remove(runes.Predicate(invisible)), runes.Map(foldRune))
 }}
+
+// droppedMark reports the combining marks that folding removes: accents
+// and Arabic-script vowel signs, which people type or leave out at will.
+// Thai vowels and tone marks are combining marks too, but they are letters
+// there (ตีหนู "hit me" would become ตหน), so they stay.
+func droppedMark(r rune) bool {
+	return unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Thai, r)
+}
 
 func ascii(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -124,7 +132,7 @@ func foldRune(r rune) rune {
 		return '0' + (r - '۰')
 	case r >= '๐' && r <= '๙':
 		return '0' + (r - '๐')
-	case unicode.IsLetter(r) || unicode.IsDigit(r):
+	case unicode.IsLetter(r) || unicode.IsDigit(r), unicode.Is(unicode.Thai, r) && unicode.Is(unicode.Mn, r):
 		return r
 	}
 	return ' '
