@@ -254,6 +254,14 @@ func (t *turn) start(payload string) {
 	}
 }
 
+// setLanguage makes lang hers, says so in it and shows the menu.
+func (t *turn) setLanguage(lang string) {
+	t.s.Lang, t.s.LangChosen = lang, true
+	t.count("lang:" + lang)
+	t.send(t.tr("LanguageSet", "Language", locales.Name(lang)), nil)
+	t.mainMenu(false)
+}
+
 // welcome greets a new user in the language her app suggests and asks her
 // to choose: the app's language is not always the one she reads best.
 func (t *turn) welcome() {
@@ -271,10 +279,7 @@ func (t *turn) button(data string) {
 			t.languageMenu(edit)
 			return
 		}
-		t.s.Lang, t.s.LangChosen = arg, true
-		t.count("lang:" + arg)
-		t.send(t.tr("LanguageSet", "Language", locales.Name(arg)), nil)
-		t.mainMenu(false)
+		t.setLanguage(arg)
 	case btnLanguageMenu:
 		t.languageMenu(edit)
 	case btnMenu:

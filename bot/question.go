@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
 )
 
 // maxQuestion bounds the text that is searched and kept for staff.
@@ -18,9 +19,22 @@ func (t *turn) question(text string) {
 	if utf8.RuneCountInString(text) > maxQuestion {
 		text = string([]rune(text)[:maxQuestion])
 	}
+	if want := locales.Requested(text); want != "" {
+		// "English please": she asks for a language, not about one.
+		t.setLanguage(want)
+		return
+	}
 	lang := ""
 	if t.s.LangChosen {
 		lang = t.s.Lang
+		// She chose a language but writes clearly in another: answer in
+		// the one she writes, and say so, so she can go back.
+		if wrote, sure := t.cat.Matcher().Language(text); sure && wrote != lang && content.KnownLanguage(wrote) {
+			lang = wrote
+			t.s.Lang = wrote
+			t.count("lang:switched")
+			t.send(t.tr("LanguageSwitched", "Language", locales.Name(wrote)), nil)
+		}
 	}
 	ans := t.cat.Search(text, lang)
 	if !t.s.LangChosen && ans.Lang != "" && ans.Lang != t.s.Lang {
@@ -43,6 +57,12 @@ func (t *turn) question(text string) {
 		t.discreet(e)
 	case ans.Human:
 		t.person()
+	case ans.SmallTalk != "":
+		t.s.Misses = 0
+		t.count("question:smalltalk")
+		if !t.isNew { // a new user has just been greeted
+			t.send(t.tr(smallTalkReply[ans.SmallTalk]), t.menuButtons())
+		}
 	case len(ans.Results) == 0:
 		t.s.Misses++
 		t.s.Asked = text
@@ -56,7 +76,7 @@ func (t *turn) question(text string) {
 			msg += "\n\n" + t.tr("OfferPerson")
 		}
 		t.send(msg, append(rows, t.menuButtons()...))
-	case clearWinner(ans.Results):
+	case ans.Sure:
 		t.s.Misses = 0
 		t.entry(ans.Results[0].ID, false)
 	default:
@@ -66,11 +86,9 @@ func (t *turn) question(text string) {
 	}
 }
 
-// clearWinner reports whether the best result is far enough ahead of the
-// next to answer straight away instead of asking.
-func clearWinner(rs []content.Result) bool {
-	return len(rs) == 1 || rs[0].Score >= 1.6*rs[1].Score
-}
+// smallTalkReply is the message that answers each kind of small talk: a
+// greeting, thanks or "ok" is not a question to keep for staff.
+var smallTalkReply = map[string]string{"hello": "SmallTalkHello", "thanks": "SmallTalkThanks", "ok": "SmallTalkOk"}
 
 // withChoices puts buttons for up to three results above the given rows,
 // leaving out results the rows already offer.

@@ -25,6 +25,7 @@ func SmallTalkKinds() []string { return []string{"hello", "thanks", "ok"} }
 func (c *Catalog) corpus() *match.Corpus {
 	mc := &match.Corpus{
 		Languages:  Languages(),
+		Concepts:   c.Concepts,
 		Danger:     c.Signals.Danger,
 		Human:      c.Signals.Human,
 		Acute:      c.Examples.Acute,
@@ -34,7 +35,7 @@ func (c *Catalog) corpus() *match.Corpus {
 	}
 	for _, id := range c.IDs() {
 		e := c.Entries[id]
-		me := match.Entry{ID: id, Text: map[string]match.Text{}, Examples: c.Examples.Entries[id]}
+		me := match.Entry{ID: id, Sensitive: e.Sensitive, Text: map[string]match.Text{}, Examples: c.Examples.Entries[id]}
 		for _, lang := range slices.Sorted(maps.Keys(e.Text)) {
 			t := e.Text[lang]
 			me.Text[lang] = match.Text{Title: t.Title, Body: t.Body, Keywords: t.Keywords}
@@ -43,3 +44,7 @@ func (c *Catalog) corpus() *match.Corpus {
 	}
 	return mc
 }
+
+// Corpus is the catalog as the matcher learns from it, for tools that
+// train matchers on parts of it (cross-validation).
+func (c *Catalog) Corpus() *match.Corpus { return c.corpus() }

@@ -81,6 +81,18 @@ func (d *decoder) examples(f field, cat *Catalog) {
 	}
 }
 
+// meaning is what an example teaches: its entry, or its list. Acute
+// danger and the emergency entry teach the same.
+func meaning(e example) string {
+	switch {
+	case e.list == "acute":
+		return match.EmergencyID
+	case e.entry != "":
+		return e.entry
+	}
+	return e.list
+}
+
 func sortedByLine(m map[string]field) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -132,12 +144,15 @@ func checkExamples(cat *Catalog, add func(file string, line int, warning bool, f
 			continue
 		}
 		k := key{p.ex.Lang, strings.Join(match.Words(p.ex.Text), " ")}
+		if k.text == "" {
+			k.text = p.ex.Text // emoji and punctuation: compare as written
+		}
 		if prev, dup := seen[k]; dup {
-			where := prev.list
-			if prev.entry != "" {
-				where = prev.entry
+			if meaning(prev) == meaning(p) {
+				add(p.file, p.line, true, "example %q is listed twice (also at line %d)", p.ex.Text, prev.line)
+			} else {
+				add(p.file, p.line, false, "example %q is listed under %s and under %s (line %d): an example teaches one thing", p.ex.Text, meaning(p), meaning(prev), prev.line)
 			}
-			add(p.file, p.line, false, "example %q is already listed (under %s at line %d)", p.ex.Text, where, prev.line)
 			continue
 		}
 		seen[k] = p

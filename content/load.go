@@ -30,7 +30,7 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 	}
 	slices.Sort(names)
 	var report Report
-	cat := &Catalog{Entries: map[string]*Entry{}, Files: map[string][]byte{}, exampleLangs: map[string]string{}}
+	cat := &Catalog{Entries: map[string]*Entry{}, Files: map[string][]byte{}, exampleLangs: map[string]string{}, conceptLangs: map[string]string{}, Concepts: map[string]map[string][]string{}}
 	sum := sha256.New()
 	var entries []*Entry
 	for _, name := range names {
@@ -76,10 +76,13 @@ func (d *decoder) file_(data []byte, cat *Catalog) []*Entry {
 		d.errorf(1, "file is empty")
 		return nil
 	}
-	top := d.mapping(doc.Content[0], "the file", "topic", "entries", "signals", "examples", "centre")
+	top := d.mapping(doc.Content[0], "the file", "topic", "entries", "signals", "examples", "concepts", "centre")
 	switch {
 	case top["signals"].node != nil:
 		d.signals(top["signals"], &cat.Signals)
+		return nil
+	case top["concepts"].node != nil:
+		d.concepts(top["concepts"], cat)
 		return nil
 	case top["examples"].node != nil:
 		d.examples(top["examples"], cat)
@@ -103,7 +106,7 @@ func (d *decoder) file_(data []byte, cat *Catalog) []*Entry {
 		}
 		return entries
 	default:
-		d.errorf(doc.Content[0].Line, "file must start with topic:, signals:, examples: or centre:")
+		d.errorf(doc.Content[0].Line, "file must start with topic:, signals:, examples:, concepts: or centre:")
 		return nil
 	}
 }

@@ -122,11 +122,13 @@ type Catalog struct {
 	Files   map[string][]byte // the files it was loaded from, to stage edits on top
 
 	Examples Examples
+	Concepts map[string]map[string][]string // concept → language → forms
 
 	pending      []example         // examples as read, until checkExamples
 	exampleLangs map[string]string // language → file of its examples
-	matcherOnce sync.Once
-	matcher     *match.Matcher
+	conceptLangs map[string]string // language → file of its concepts
+	matcherOnce  sync.Once
+	matcher      *match.Matcher
 }
 
 // Matcher returns what understands free text for this catalog, training

@@ -72,9 +72,10 @@ func LoadFS(fsys fs.FS) (*Strings, error) {
 		tags = append(tags, language.MustParse(lang))
 		s.matchLangs = append(s.matchLangs, lang)
 	}
-	for _, extra := range []string{"no", "nn"} {
-		tags = append(tags, language.MustParse(extra))
-		s.matchLangs = append(s.matchLangs, "nb")
+	// Dari (prs) is Persian as written in Afghanistan: the fa texts serve it.
+	for _, extra := range [][2]string{{"no", "nb"}, {"nn", "nb"}, {"prs", "fa"}} {
+		tags = append(tags, language.MustParse(extra[0]))
+		s.matchLangs = append(s.matchLangs, extra[1])
 	}
 	s.matcher = language.NewMatcher(tags)
 	return s, nil

@@ -24,6 +24,9 @@ func TestMatch(t *testing.T) {
 		{"nb", "nb", true},
 		{"no", "nb", true},
 		{"nn", "nb", true},
+		{"prs", "fa", true},
+		{"fa-AF", "fa", true},
+		{"ru", "en", false},
 		{"nb-NO", "nb", true},
 		{"en-GB", "en", true},
 		{"uk", "uk", true},
@@ -105,6 +108,28 @@ func TestLanguageNamesInOwnScript(t *testing.T) {
 	for _, lang := range Languages() {
 		if Name(lang) == lang {
 			t.Errorf("no own-script name for %s", lang)
+		}
+	}
+}
+
+func TestRequested(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"English please", "en"},
+		{"english", "en"},
+		{"Kan du skrive på norsk?", "nb"},
+		{"بالعربي لو سمحت", "ar"},
+		{"po polsku proszę", "pl"},
+		{"فارسی", "fa"},
+		{"Dari", "fa"},
+		{"ภาษาไทย ค่ะ", "th"},
+		{"I speak English and my husband hits me", ""},
+		{"english or arabic", ""},
+		{"norsk kurs", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Requested(tt.text); got != tt.want {
+			t.Errorf("Requested(%q) = %q, want %q", tt.text, got, tt.want)
 		}
 	}
 }

@@ -64,15 +64,22 @@ func printAnswer(w io.Writer, cat *content.Catalog, a content.Answer) error {
 		head += "  EMERGENCY"
 	}
 	fmt.Fprintln(w, head)
-	if len(a.Results) == 0 {
-		fmt.Fprintln(w, "  no answer (the bot would keep this question for staff)")
+	switch {
+	case a.SmallTalk != "":
+		fmt.Fprintf(w, "  small talk (%s): a short friendly reply, nothing kept\n", a.SmallTalk)
+	case len(a.Results) == 0:
+		fmt.Fprintln(w, "  no answer (the bot would say so, offer the menu and keep this question for staff)")
+	case a.Sure:
+		fmt.Fprintln(w, "  answered directly with the first:")
+	default:
+		fmt.Fprintln(w, "  not sure: offered as choices:")
 	}
 	for _, r := range a.Results {
 		title := r.ID
 		if t, _ := cat.Entry(r.ID).Localized(a.Lang); t != nil {
 			title = t.Title
 		}
-		fmt.Fprintf(w, "  %5.1f  %-28s %s\n", r.Score, r.ID, title)
+		fmt.Fprintf(w, "  %5.2f  %-28s %s\n", r.Score, r.ID, title)
 	}
 	return nil
 }

@@ -14,7 +14,6 @@ import (
 // letters only one language uses and by which language's catalog
 // vocabulary the words belong to (Latin-script Arabic and Persian included,
 // as the keywords carry those spellings).
-func (m *Matcher) DetectLanguage(text string) string { return m.lex.detectLanguage(text, nil) }
 
 // detectLanguage is DetectLanguage for Search, which has split the text
 // into words already; ws nil means split it here.

@@ -281,7 +281,7 @@ func (ix *index) candidates(s *scratch, qi int32, qw string) {
 	s.skel = appendSkeleton(s.skel[:0], qw)
 	for _, id := range ix.skel[string(s.skel)] {
 		if !s.matched(id) {
-			s.match(id, qi, 0.8)
+			s.match(id, qi, soundsLike)
 		}
 	}
 	// Typos.
@@ -295,44 +295,27 @@ func (ix *index) candidates(s *scratch, qi int32, qw string) {
 	}
 }
 
-// Result is an entry found for a question.
-type Result struct {
-	ID    string  `json:"id"`
-	Score float64 `json:"score"`
-}
+// soundsLike is the quality of a Latin word with the same consonants as a
+// catalog word and other vowels.
+const soundsLike = 0.8
 
-// Answer is what the catalog makes of a free-text question.
-type Answer struct {
-	Lang      string   `json:"lang"`
-	Emergency bool     `json:"emergency"`
-	Human     bool     `json:"-"`
-	Results   []Result `json:"results"`
-}
+// lexicalWords is how many words of a message the lexical scorer looks
+// at; a message is cut to about 1000 characters before it gets here.
+const lexicalWords = 256
 
-// Matching thresholds, tuned on content/testdata/questions: below MinScore a
-// question counts as unanswered; results far below the best are noise.
-const (
-	MinScore      = 1.2
-	relativeFloor = 0.35
-	maxResults    = 5
-)
-
-// Search ranks the entries for a free-text question. lang is the user's
-// language if known; empty means detect it from the text.
-func (ix *index) search(question, lang string) Answer {
-	all := words(question)
-	qws := all[:min(len(all), 64)]
-	a := Answer{Lang: lang, Results: []Result{}}
-	if a.Lang == "" {
-		a.Lang = ix.detectLanguage(question, all)
-	}
+// lexical scores every entry (in corpus order) by the keywords, titles and
+// body words the question shares with it, typos and spellings by ear
+// included, and tells whether it contains a staff danger phrase or asks
+// for a person. out is reused.
+func (ix *index) lexical(all []string, out []float64) (scores []float64, danger, human bool) {
+	qws := all[:min(len(all), lexicalWords)]
 	s := ix.getScratch(len(qws))
 	defer ix.putScratch(s)
 	for i, qw := range qws {
 		ix.candidates(s, int32(i), qw)
 	}
-	a.Emergency = anyPhrase(ix.danger, s)
-	a.Human = anyPhrase(ix.human, s)
+	danger = anyPhrase(ix.danger, s, func(q float64) bool { return q >= 0.9 || q == soundsLike })
+	human = anyPhrase(ix.human, s, func(q float64) bool { return q >= 0.75 })
 
 	// Per entry, per query word: the best contribution of any term through
 	// it. Every term sharing a word with the question is scored once.
@@ -344,39 +327,15 @@ func (ix *index) search(question, lang string) Answer {
 			}
 		}
 	}
-	results := s.results[:0]
+	out = append(out[:0], make([]float64, len(ix.ids))...)
 	for _, entry := range s.entries {
 		var sum float64
 		for _, v := range s.row(int(entry), len(qws)) {
 			sum += v
 		}
-		results = append(results, Result{ID: ix.ids[entry], Score: sum})
+		out[entry] = sum
 	}
-	s.results = results
-	slices.SortFunc(results, func(x, y Result) int {
-		if x.Score != y.Score {
-			if x.Score > y.Score {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
-	for _, r := range results {
-		if r.Score < MinScore || r.Score < results[0].Score*relativeFloor || len(a.Results) == maxResults {
-			break
-		}
-		r.Score = math.Round(r.Score*10) / 10
-		a.Results = append(a.Results, r)
-	}
-	if a.Emergency {
-		a.Results = append([]Result{{ID: "emergency-numbers", Score: 100}},
-			slices.DeleteFunc(a.Results, func(r Result) bool { return r.ID == "emergency-numbers" })...)
-		if len(a.Results) > maxResults {
-			a.Results = a.Results[:maxResults]
-		}
-	}
-	return a
+	return out, danger, human
 }
 
 // scoreTerm adds term ti to the score rows of its entry if its words occur
@@ -414,12 +373,16 @@ func (ix *index) scoreTerm(ti int, s *scratch, nq int) {
 // anyPhrase reports whether one of the phrases occurs in the question: all
 // its words, in any order ("мене б'є" and "б'є мене"), or all but one for
 // phrases of four words or more. A word occurs when some query word stands
-// for it with quality 0.75 or more, that is when the best one does.
-func anyPhrase(phrases [][]int, s *scratch) bool {
+// for it well enough, that is when the best one does. Danger phrases are
+// an override, so they must be there as written, give or take an ending or
+// the vowels of a Latin word written by ear (yadrebni, yedrabni): a typo
+// reading turned "میخوام … بگیرم" (I want to get) into "میخوام بمیرم" (I
+// want to die); the trained detector is what tolerates spelling.
+func anyPhrase(phrases [][]int, s *scratch, enough func(quality float64) bool) bool {
 	return slices.ContainsFunc(phrases, func(p []int) bool {
 		missing := 0
 		for _, w := range p {
-			if s.best[w] < 0.75 {
+			if !enough(s.best[w]) {
 				missing++
 			}
 		}

@@ -7,6 +7,16 @@
 // the content package builds the Corpus, the bot asks the Matcher.
 package match
 
+import (
+	"cmp"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+)
+
 // EmergencyID is the entry put first when a message signals danger.
 const EmergencyID = "emergency-numbers"
 
@@ -20,6 +30,10 @@ type Corpus struct {
 	// trained detector says.
 	Danger, Human map[string][]string
 
+	// Concepts are words that mean the same across languages: concept ID →
+	// language → forms ("slå*" a stem, "right now" a phrase).
+	Concepts map[string]map[string][]string
+
 	Acute      []Example            // danger now, or suicidal intent
 	Calm       []Example            // not acute: past violence, the law, everyday trap words
 	OutOfScope []Example            // questions the catalog has no answer for
@@ -28,9 +42,10 @@ type Corpus struct {
 
 // Entry is one answer of the catalog as the matcher sees it.
 type Entry struct {
-	ID       string
-	Text     map[string]Text // by language
-	Examples []Example
+	ID        string
+	Sensitive bool            // about violence: its examples are not counted as calm
+	Text      map[string]Text // by language
+	Examples  []Example
 }
 
 // Text is an entry's text in one language.
@@ -44,19 +59,305 @@ type Example struct {
 	Lang, Text string
 }
 
+// Result is an entry found for a question; a higher score is a better fit.
+type Result struct {
+	ID    string  `json:"id"`
+	Score float64 `json:"score"`
+}
+
+// Answer is what the matcher makes of a free-text message.
+type Answer struct {
+	Lang      string   `json:"lang"`
+	Emergency bool     `json:"emergency"`
+	Results   []Result `json:"results"` // best first; empty: no answer for it
+
+	Human     bool   `json:"-"` // she asks for a person
+	Sure      bool   `json:"-"` // the first result is clearly the answer: show it without asking
+	SmallTalk string `json:"-"` // "hello", "thanks" or "ok" when that is all the message is
+}
+
 // Matcher answers free-text questions. It is safe for concurrent use and
 // never changes once built.
 type Matcher struct {
-	lex *index
+	lex     *index
+	cls     *classifier
+	danger  *detector
+	entries int         // classes [0, entries) are entries, in corpus order
+	classes []string    // then outOfScope and the small-talk kinds
+	langs   *classifier // which launch language a message is written in, by its examples
+	set     Settings
+	pool    sync.Pool
 }
 
-// New builds a matcher from a corpus.
-func New(c *Corpus) *Matcher {
-	return &Matcher{lex: buildIndex(c)}
+// Settings are the knobs of ranking and detection. The defaults were
+// tuned by cross-validation on the examples and on the development
+// questions (never on a blind set); the evaluation test tries others.
+type Settings struct {
+	LexWeight     float64 // how much the lexical score adds at most
+	LexHalf       float64 // the lexical score that adds half of LexWeight
+	MinScore      float64 // below this nothing is offered: "I don't know that yet"
+	SureScore     float64 // the best is shown directly from here…
+	SureMargin    float64 // …when it is this far ahead of the next
+	RelFloor      float64 // results below this share of the best are noise
+	ChatScore     float64 // small talk is answered as such from here
+	Danger        float64 // the detector's threshold for danger now
+	Nearest       float64 // the weight of the single nearest example against the k nearest
+	ScopeMargin   float64 // how much nearer an out-of-scope example must be than any entry's to decline
+	ConceptRepeat int
+	NoBias        bool
+	Balance       float64
+	DangerMode    int
+	L2            float64
+	Epochs        int
+	DangerMargin  float64
+	NoPhrases     bool // leave the staff danger phrases out (to measure the detector alone)
+}
+
+// DefaultSettings are the settings New uses.
+func DefaultSettings() Settings {
+	return Settings{
+		LexWeight:     0.5,
+		LexHalf:       3,
+		MinScore:      0.3,
+		SureScore:     0.5,
+		SureMargin:    1.15,
+		RelFloor:      0.6,
+		ChatScore:     0.5,
+		Danger:        0.35,
+		NoBias:        false,
+		ScopeMargin:   -0.1,
+		L2:            1e-6,
+		Nearest:       0.5,
+		Epochs:        12,
+		Balance:       0.5,
+		ConceptRepeat: 4,
+	}
+}
+
+const (
+	outOfScope  = "out-of-scope"
+	maxResults  = 5
+	emergencyAt = 100 // the score of the emergency entry when danger puts it first
+)
+
+// New builds a matcher from a corpus: the lexical index, the classifier
+// and the danger detector. Training is deterministic.
+func New(c *Corpus) *Matcher { return NewWithSettings(c, DefaultSettings()) }
+
+// NewWithSettings is New with other settings.
+func NewWithSettings(c *Corpus, set Settings) *Matcher {
+	m := &Matcher{lex: buildIndex(c), entries: len(c.Entries), set: set}
+	var docs []trainDoc
+	type key struct {
+		class int
+		text  string
+	}
+	seen := map[key]bool{}
+	add := func(class int, text string) {
+		// The same keyword in ten languages' lists is one example, not ten.
+		ws := words(text)
+		k := key{class, strings.Join(ws, " ")}
+		if len(ws) > 0 && !seen[k] {
+			seen[k] = true
+			docs = append(docs, trainDoc{class: int32(class), words: ws})
+		}
+	}
+	var pos, calm, neg [][]string
+	for i, e := range c.Entries {
+		m.classes = append(m.classes, e.ID)
+		for _, lang := range sortedKeys(e.Text) {
+			t := e.Text[lang]
+			add(i, t.Title)
+			for _, k := range t.Keywords {
+				add(i, k)
+			}
+		}
+		for _, ex := range e.Examples {
+			add(i, ex.Text)
+			switch {
+			case e.ID == EmergencyID:
+				pos = append(pos, words(ex.Text))
+			case !e.Sensitive:
+				neg = append(neg, words(ex.Text))
+			}
+		}
+	}
+	m.classes = append(m.classes, outOfScope)
+	for _, ex := range c.OutOfScope {
+		add(len(m.classes)-1, ex.Text)
+		neg = append(neg, words(ex.Text))
+	}
+	for _, kind := range sortedKeys(c.SmallTalk) {
+		m.classes = append(m.classes, kind)
+		for _, ex := range c.SmallTalk[kind] {
+			add(len(m.classes)-1, ex.Text)
+			neg = append(neg, words(ex.Text))
+		}
+	}
+	for _, ex := range c.Acute {
+		pos = append(pos, words(ex.Text))
+	}
+	for _, ex := range c.Calm {
+		calm = append(calm, words(ex.Text))
+	}
+	cs := buildConcepts(c.Concepts)
+	cs.repeat = set.ConceptRepeat
+	m.langs = trainLanguages(c)
+	m.cls = trainClassifier(cs, m.classes, docs)
+	m.danger = trainDetector(cs, pos, calm, neg, set.Danger, set.DangerMode, set.DangerMargin, set.L2, set.Epochs, set.NoBias, set.Balance)
+	m.pool.New = func() any { return &searchScratch{} }
+	return m
+}
+
+type searchScratch struct {
+	cls, top1, lex []float64
+	wcls, wtop1    []float64 // of one window of a long message
+	ranked         []Result
 }
 
 // Search ranks the entries for a free-text question. lang is the user's
 // language if known; empty means detect it from the text.
 func (m *Matcher) Search(question, lang string) Answer {
-	return m.lex.search(question, lang)
+	ws := words(question)
+	a := Answer{Lang: lang, Results: []Result{}}
+	if a.Lang == "" {
+		a.Lang, _ = m.Language(question)
+	}
+	if len(ws) == 0 {
+		if hasSymbol(question) {
+			a.SmallTalk = "ok" // 👍, 🙏, ❤️: a reaction, not a question
+		}
+		return a
+	}
+	s := m.pool.Get().(*searchScratch)
+	defer m.pool.Put(s)
+	var phrase bool
+	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
+	a.Emergency = phrase && !m.set.NoPhrases || len(m.danger.w) > 0 && m.danger.acute(ws)
+	s.cls, s.top1 = m.cls.scores(ws, s.cls, s.top1)
+	// A long message tells her story and asks near the end: its parts are
+	// classified too, and each class keeps its best.
+	for start := 0; len(ws) > window && start < len(ws); start += window / 2 {
+		s.wcls, s.wtop1 = m.cls.scores(ws[start:min(len(ws), start+window)], s.wcls, s.wtop1)
+		for i := range s.cls {
+			s.cls[i] = max(s.cls[i], s.wcls[i])
+			s.top1[i] = max(s.top1[i], s.wtop1[i])
+		}
+		if start+window >= len(ws) {
+			break
+		}
+	}
+
+	ranked := s.ranked[:0]
+	for i := range m.entries {
+		score := (1-m.set.Nearest)*s.cls[i] + m.set.Nearest*s.top1[i] + m.set.LexWeight*s.lex[i]/(s.lex[i]+m.set.LexHalf)
+		ranked = append(ranked, Result{ID: m.classes[i], Score: score})
+	}
+	s.ranked = ranked
+	slices.SortFunc(ranked, func(x, y Result) int {
+		if c := cmp.Compare(y.Score, x.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	// The nearest of the classes that are not entries: out of scope, small
+	// talk. Each of those is many unrelated messages, so only the single
+	// nearest one says anything; entries compete with their nearest too.
+	other, otherScore := "", 0.0
+	for i := m.entries; i < len(m.classes); i++ {
+		if s.top1[i] > otherScore {
+			other, otherScore = m.classes[i], s.top1[i]
+		}
+	}
+	nearestEntry := slices.Max(s.top1[:m.entries])
+	best := ranked[0].Score
+	switch {
+	case len(ws) <= 4 && other != outOfScope && other != "" && otherScore >= m.set.ChatScore && otherScore > nearestEntry && !a.Emergency:
+		a.SmallTalk = other
+	case best >= m.set.MinScore && (other != outOfScope || otherScore <= nearestEntry+m.set.ScopeMargin || a.Emergency):
+		for _, r := range ranked {
+			if r.Score < m.set.MinScore || r.Score < best*m.set.RelFloor || len(a.Results) == maxResults {
+				break
+			}
+			r.Score = math.Round(r.Score*100) / 100
+			a.Results = append(a.Results, r)
+		}
+		a.Sure = best >= m.set.SureScore && (len(ranked) == 1 || best >= m.set.SureMargin*ranked[1].Score)
+	}
+	if a.Emergency {
+		a.Results = append([]Result{{ID: EmergencyID, Score: emergencyAt}},
+			slices.DeleteFunc(a.Results, func(r Result) bool { return r.ID == EmergencyID })...)
+		a.Results = a.Results[:min(len(a.Results), maxResults)]
+		a.Sure = true
+	}
+	return a
+}
+
+// DetectLanguage guesses the language of a text, or returns "" when there
+// is no evidence.
+func (m *Matcher) DetectLanguage(text string) string { return m.lex.detectLanguage(text, nil) }
+
+// trainLanguages learns the launch languages from the examples, which are
+// written as women write (Arabizi under ar, Roman Urdu under ur), without
+// concepts: a concept is the same feature in every language.
+func trainLanguages(c *Corpus) *classifier {
+	var docs []trainDoc
+	add := func(ex Example) {
+		if i := slices.Index(c.Languages, ex.Lang); i >= 0 {
+			if ws := words(ex.Text); len(ws) > 0 {
+				docs = append(docs, trainDoc{class: int32(i), words: ws})
+			}
+		}
+	}
+	for _, e := range c.Entries {
+		for _, ex := range e.Examples {
+			add(ex)
+		}
+	}
+	for _, xs := range [][]Example{c.Acute, c.Calm, c.OutOfScope} {
+		for _, ex := range xs {
+			add(ex)
+		}
+	}
+	return trainClassifier(nil, c.Languages, docs)
+}
+
+// Language tells which launch language a message is written in, and
+// whether that is clear enough to switch to it: a script only one launch
+// language uses, or examples of one language clearly nearer than any
+// other's. Norwegian words inside another language do not make it
+// Norwegian, as the examples have them too.
+func (m *Matcher) Language(text string) (lang string, sure bool) {
+	ws := words(text)
+	lang = m.lex.detectLanguage(text, ws)
+	switch {
+	case lang == "ti", lang == "th", lang == "uk":
+		return lang, true
+	case len(ws) == 0 || len(m.langs.classes) == 0:
+		return lang, false
+	}
+	scores, _ := m.langs.scores(ws, nil, nil)
+	best, second := -1, -1
+	for i := range scores {
+		switch {
+		case best < 0 || scores[i] > scores[best]:
+			best, second = i, best
+		case second < 0 || scores[i] > scores[second]:
+			second = i
+		}
+	}
+	if best < 0 || second < 0 || scores[best] < 0.2 || scores[best] < 1.5*scores[second] {
+		return lang, false
+	}
+	// Two words are enough to choose her language for an answer, not to
+	// switch away from the one she chose.
+	return m.langs.classes[best], len(ws) >= 3
+}
+
+func hasSymbol(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.So, r) })
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

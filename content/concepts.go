@@ -1,0 +1,64 @@
+package content
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// concepts reads a concepts file: in one language, the words and phrases
+// for each concept (hit, permit, interpreter…). The same concept ID in
+// every language's file is what lets an example in one language teach the
+// matcher about the others.
+func (d *decoder) concepts(f field, cat *Catalog) {
+	m := d.mapping(f.node, "concepts", "lang", "words")
+	lang := d.str(m["lang"], "lang")
+	switch {
+	case lang == "":
+		d.errorf(f.key.Line, "concepts need lang: the language of their words")
+		return
+	case !KnownLanguage(lang):
+		d.errorf(m["lang"].node.Line, "unknown language code %q in lang (use one of %v)", lang, Languages())
+		return
+	}
+	if prev, dup := cat.conceptLangs[lang]; dup {
+		d.errorf(m["lang"].node.Line, "concepts in %s are also in %s: keep one file per language", lang, prev)
+		return
+	}
+	cat.conceptLangs[lang] = d.file
+	words := d.mapping(m["words"].node, "words")
+	for _, id := range sortedByLine(words) {
+		if !idPattern.MatchString(id) {
+			d.errorf(words[id].key.Line, "concept %q must be lowercase letters, digits and dashes", id)
+			continue
+		}
+		seen := map[string]bool{}
+		for _, n := range d.list(words[id], id) {
+			form := strings.TrimSpace(n.Value)
+			switch {
+			case n.Kind != yaml.ScalarNode:
+				d.errorf(n.Line, "a form must be text")
+				continue
+			case form == "" || form == "*":
+				d.errorf(n.Line, "empty form in concept %s", id)
+				continue
+			case strings.HasSuffix(form, "*") && utf8.RuneCountInString(strings.TrimSuffix(form, "*")) < 3:
+				d.errorf(n.Line, "stem %q is too short: a stem needs 3 letters or more, or it matches unrelated words", form)
+				continue
+			case seen[strings.ToLower(form)]:
+				d.warnf(n.Line, "form %q is listed twice in concept %s", form, id)
+				continue
+			}
+			if s := foreignScript(form, lang); s != "" {
+				d.errorf(n.Line, "form %q is written in %s script, not in %s", form, s, lang)
+				continue
+			}
+			seen[strings.ToLower(form)] = true
+			if cat.Concepts[id] == nil {
+				cat.Concepts[id] = map[string][]string{}
+			}
+			cat.Concepts[id][lang] = append(cat.Concepts[id][lang], form)
+		}
+	}
+}

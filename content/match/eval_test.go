@@ -1,0 +1,248 @@
+package match_test
+
+import (
+	"fmt"
+	"hash/fnv"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/content/devset"
+	"github.com/veiviser/veiviser/content/match"
+)
+
+const folds = 5
+
+func foldOf(ex match.Example) int {
+	h := fnv.New32a()
+	h.Write([]byte(ex.Lang + ex.Text))
+	return int(h.Sum32() % folds)
+}
+
+// without returns a copy of c with the examples of fold f left out.
+func without(c *match.Corpus, f int) *match.Corpus {
+	keep := func(xs []match.Example) []match.Example {
+		if os.Getenv("VEIVISER_TRAINFIT") != "" {
+			return xs
+		}
+		return slices.DeleteFunc(slices.Clone(xs), func(x match.Example) bool { return foldOf(x) == f })
+	}
+	out := *c
+	out.Entries = nil
+	for _, e := range c.Entries {
+		e.Examples = keep(e.Examples)
+		out.Entries = append(out.Entries, e)
+	}
+	out.Acute, out.Calm, out.OutOfScope = keep(c.Acute), keep(c.Calm), keep(c.OutOfScope)
+	out.SmallTalk = map[string][]match.Example{}
+	for k, v := range c.SmallTalk {
+		out.SmallTalk[k] = keep(v)
+	}
+	return &out
+}
+
+type evalTally struct{ n, top1, top3 int }
+
+func (t *evalTally) add(top1, top3 bool) {
+	t.n++
+	if top1 {
+		t.top1++
+	}
+	if top3 {
+		t.top3++
+	}
+}
+
+func (t evalTally) String() string {
+	if t.n == 0 {
+		return "     –      –"
+	}
+	return fmt.Sprintf("%5.2f  %5.2f", float64(t.top1)/float64(t.n), float64(t.top3)/float64(t.n))
+}
+
+func rankOf(a match.Answer, want string) (bool, bool) {
+	for i, r := range a.Results {
+		if r.ID == want {
+			return i == 0, i < 3
+		}
+	}
+	return false, false
+}
+
+// TestCrossValidation trains on four fifths of the examples and asks the
+// fifth, five times, and asks the development questions of the whole
+// model: the figures to tune on. It only reports; run it with
+// VEIVISER_EVAL=1 go test ./content/match -run CrossValidation -v.
+func TestCrossValidation(t *testing.T) {
+	if os.Getenv("VEIVISER_EVAL") == "" {
+		t.Skip("set VEIVISER_EVAL=1 to run the cross-validation report")
+	}
+	cat := mustLoad(t)
+	full := cat.Corpus()
+	type row struct{ entry, acute, calm, scope, chat evalTally }
+	by := map[string]*row{}
+	get := func(lang string) *row {
+		if by[lang] == nil {
+			by[lang] = &row{}
+		}
+		return by[lang]
+	}
+	misses := os.Getenv("VEIVISER_EVAL") == "misses"
+	set := match.DefaultSettings()
+	for _, kv := range strings.Fields(os.Getenv("VEIVISER_SET")) {
+		k, v, _ := strings.Cut(kv, "=")
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatalf("VEIVISER_SET: %s: %v", kv, err)
+		}
+		switch k {
+		case "lexweight":
+			set.LexWeight = x
+		case "lexhalf":
+			set.LexHalf = x
+		case "min":
+			set.MinScore = x
+		case "rel":
+			set.RelFloor = x
+		case "chat":
+			set.ChatScore = x
+		case "danger":
+			set.Danger = x
+		case "l2":
+			set.L2 = x
+		case "epochs":
+			set.Epochs = int(x)
+		case "nearest":
+			set.Nearest = x
+		case "scope":
+			set.ScopeMargin = x
+		case "nobias":
+			set.NoBias = x != 0
+		case "balance":
+			set.Balance = x
+		case "repeat":
+			set.ConceptRepeat = int(x)
+		case "sure":
+			set.SureScore = x
+		case "margin2":
+			set.SureMargin = x
+		case "mode":
+			set.DangerMode = int(x)
+		case "margin":
+			set.DangerMargin = x
+		case "nophrases":
+			set.NoPhrases = x != 0
+		default:
+			t.Fatalf("VEIVISER_SET: unknown %s", k)
+		}
+	}
+	var sure evalTally
+	for f := range folds {
+		m := match.NewWithSettings(without(full, f), set)
+		for _, e := range full.Entries {
+			for _, ex := range e.Examples {
+				if foldOf(ex) != f {
+					continue
+				}
+				a := m.Search(ex.Text, ex.Lang)
+				t1, t3 := rankOf(a, e.ID)
+				get(ex.Lang).entry.add(t1, t3)
+				if a.Sure {
+					sure.add(t1, t1)
+				}
+				if misses && !t1 {
+					t.Logf("miss %s %s: %q → %v", ex.Lang, e.ID, ex.Text, a.Results)
+				}
+			}
+		}
+		for _, ex := range full.Acute {
+			if foldOf(ex) == f {
+				a := m.Search(ex.Text, ex.Lang)
+				get(ex.Lang).acute.add(a.Emergency, a.Emergency)
+				if misses && !a.Emergency {
+					t.Logf("acute missed %s: %q", ex.Lang, ex.Text)
+				}
+			}
+		}
+		for _, ex := range full.Calm {
+			if foldOf(ex) == f {
+				a := m.Search(ex.Text, ex.Lang)
+				get(ex.Lang).calm.add(a.Emergency, a.Emergency)
+				if misses && a.Emergency {
+					t.Logf("calm flagged %s: %q", ex.Lang, ex.Text)
+				}
+			}
+		}
+		for _, ex := range full.OutOfScope {
+			if foldOf(ex) == f {
+				a := m.Search(ex.Text, ex.Lang)
+				ok := len(a.Results) == 0 && !a.Emergency
+				get(ex.Lang).scope.add(ok, ok)
+				if misses && !ok {
+					t.Logf("out of scope answered %s: %q → %v", ex.Lang, ex.Text, a.Results)
+				}
+			}
+		}
+		for kind, xs := range full.SmallTalk {
+			for _, ex := range xs {
+				if foldOf(ex) == f {
+					a := m.Search(ex.Text, ex.Lang)
+					get(ex.Lang).chat.add(a.SmallTalk == kind, a.SmallTalk != "")
+					if misses && a.SmallTalk != kind {
+						t.Logf("small talk %s %s: %q → %q %v", ex.Lang, kind, ex.Text, a.SmallTalk, a.Results)
+					}
+				}
+			}
+		}
+	}
+	dev := map[string]*evalTally{}
+	m := match.NewWithSettings(full, set)
+	qs, err := devset.Read("../testdata/questions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		if dev[q.Lang] == nil {
+			dev[q.Lang] = &evalTally{}
+		}
+		a := m.Search(q.Text, "")
+		t1, t3 := rankOf(a, q.Want)
+		dev[q.Lang].add(t1, t3)
+		if misses && !t1 {
+			t.Logf("dev miss %s %s: %q → %v", q.Lang, q.Want, q.Text, a.Results)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nheld-out examples (5-fold) and development questions\nlang  entry top1 top3   acute  calm   scope  chat    dev top1 top3\n")
+	var tot row
+	var devTot evalTally
+	sum := func(d *evalTally, s evalTally) { d.n += s.n; d.top1 += s.top1; d.top3 += s.top3 }
+	for _, lang := range content.Languages() {
+		r := get(lang)
+		d := dev[lang]
+		if d == nil {
+			d = &evalTally{}
+		}
+		rate := func(x evalTally) string {
+			if x.n == 0 {
+				return "    –"
+			}
+			return fmt.Sprintf("%5.2f", float64(x.top1)/float64(x.n))
+		}
+		fmt.Fprintf(&b, "%-4s  %s  %s  %s  %s  %s    %s\n", lang, r.entry, rate(r.acute), rate(r.calm), rate(r.scope), rate(r.chat), *d)
+		sum(&tot.entry, r.entry)
+		sum(&tot.acute, r.acute)
+		sum(&tot.calm, r.calm)
+		sum(&tot.scope, r.scope)
+		sum(&tot.chat, r.chat)
+		sum(&devTot, *d)
+	}
+	fmt.Fprintf(&b, "all   %s  %5.2f  %5.2f  %5.2f  %5.2f    %s\n", tot.entry,
+		float64(tot.acute.top1)/float64(max(1, tot.acute.n)), float64(tot.calm.top1)/float64(max(1, tot.calm.n)),
+		float64(tot.scope.top1)/float64(max(1, tot.scope.n)), float64(tot.chat.top1)/float64(max(1, tot.chat.n)), devTot)
+	fmt.Fprintf(&b, "answered directly: %d (%.2f of entry examples), right %.2f\n", sure.n, float64(sure.n)/float64(max(1, tot.entry.n)), float64(sure.top1)/float64(max(1, sure.n)))
+	t.Log(b.String())
+}

@@ -1,0 +1,162 @@
+package match
+
+import (
+	"math"
+	"slices"
+)
+
+// Features of a text, as Rasa's char_wb featuriser and fastText build
+// them: every word, every pair of neighbouring words, and the character
+// n-grams (3 to 5 runes) of each word with its edges marked. The n-grams
+// are why a misspelt or inflected word still shares most of its features
+// with the word the classifier learned, in any script.
+const (
+	minGram = 3
+	maxGram = 5
+)
+
+// appendFeatures appends the hashed features of the normalised words ws.
+// Hashes of different kinds of feature start from different seeds.
+func appendFeatures(dst []uint64, ws []string) []uint64 {
+	var offs [64]int
+	for i, w := range ws {
+		dst = append(dst, hashString(seedWord, w))
+		if i > 0 {
+			dst = append(dst, hashString(hashString(seedPair, ws[i-1]), w))
+		}
+		// Rune offsets of "<w>", with the edges as offsets -1 and len(w).
+		o := offs[:0]
+		o = append(o, -1)
+		for j := range w {
+			if len(o) == cap(o)-1 {
+				break // n-grams of the first 60 runes are plenty
+			}
+			o = append(o, j)
+		}
+		end := len(w)
+		if len(o) == cap(o)-1 {
+			end = o[len(o)-1]
+			o = o[:len(o)-1]
+		}
+		o = append(o, end, end+1)
+		// o[k] is where rune k of "<w>" starts; o[len(o)-1] is the end.
+		runes := len(o) - 1
+		for n := minGram; n <= maxGram; n++ {
+			for k := 0; k+n <= runes; k++ {
+				dst = append(dst, gramHash(w, o[k], o[k+n]))
+			}
+		}
+	}
+	return dst
+}
+
+const (
+	seedWord = 14695981039346656037
+	seedPair = 1099511628211 * 31
+	seedGram = 1099511628211 * 131
+	fnvPrime = 1099511628211
+)
+
+// hashString is FNV-1a of s, continuing from h.
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// gramHash hashes w[from:to] with '<' before the word and '>' after it
+// standing in for the offsets -1 and len(w).
+func gramHash(w string, from, to int) uint64 {
+	h := uint64(seedGram)
+	if from < 0 {
+		h = (h ^ '<') * fnvPrime
+		from = 0
+	}
+	last := to
+	if to > len(w) {
+		last = len(w)
+	}
+	h = hashString(h, w[from:last])
+	if to > len(w) {
+		h = (h ^ '>') * fnvPrime
+	}
+	return h
+}
+
+// vector is a sparse feature vector: feature IDs ascending, unit length.
+type vector struct {
+	ids  []int32
+	vals []float32
+}
+
+// vocabulary maps feature hashes to IDs and knows each feature's weight.
+type vocabulary struct {
+	id  map[uint64]int32
+	idf []float32
+}
+
+// learnVocabulary gives an ID to every feature of the documents (sorted
+// hashes, see sortedFeatures) and an inverse document frequency, so that
+// features every document has count for little. IDs follow hash order, so
+// a vector built from sorted hashes comes out sorted by ID.
+func learnVocabulary(docs [][]uint64) *vocabulary {
+	df := map[uint64]int{}
+	for _, d := range docs {
+		for i, h := range d {
+			if i == 0 || d[i-1] != h {
+				df[h]++
+			}
+		}
+	}
+	hashes := make([]uint64, 0, len(df))
+	for h := range df {
+		hashes = append(hashes, h)
+	}
+	slices.Sort(hashes)
+	v := &vocabulary{id: make(map[uint64]int32, len(hashes)), idf: make([]float32, len(hashes))}
+	n := float64(len(docs))
+	for i, h := range hashes {
+		v.id[h] = int32(i)
+		v.idf[i] = float32(math.Log((n+1)/(float64(df[h])+1)) + 1)
+	}
+	return v
+}
+
+// sortedFeatures returns the features of a text, its concepts' among
+// them, sorted so that repeats are neighbours.
+func (c *concepts) sortedFeatures(ws []string, buf []uint64) []uint64 {
+	buf = appendFeatures(buf[:0], ws)
+	buf = c.appendFeatures(buf, ws)
+	slices.Sort(buf)
+	return buf
+}
+
+// vectorize weighs sorted feature hashes (1 + ln tf) × idf and scales the
+// result to unit length; features outside the vocabulary are left out.
+func (v *vocabulary) vectorize(hs []uint64, dst vector) vector {
+	dst.ids, dst.vals = dst.ids[:0], dst.vals[:0]
+	for i := 0; i < len(hs); {
+		j := i + 1
+		for j < len(hs) && hs[j] == hs[i] {
+			j++
+		}
+		if id, ok := v.id[hs[i]]; ok {
+			dst.ids = append(dst.ids, id)
+			dst.vals = append(dst.vals, float32(1+math.Log(float64(j-i)))*v.idf[id])
+		}
+		i = j
+	}
+	var norm float64
+	for _, x := range dst.vals {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		inv := float32(1 / math.Sqrt(norm))
+		for i := range dst.vals {
+			dst.vals[i] *= inv
+		}
+	}
+	return dst
+}
