@@ -81,6 +81,20 @@ func (d *decoder) examples(f field, cat *Catalog) {
 	}
 }
 
+// exampleKey is what two examples must share to count as the same: their
+// letters and digits, in lower case. Cheaper than the matcher's folding,
+// which loading ten thousand examples would feel; emoji and punctuation
+// alone compare as written.
+func exampleKey(s string) string {
+	folded := strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	}), " ")
+	if folded == "" {
+		return s
+	}
+	return folded
+}
+
 // meaning is what an example teaches: its entry, or its list. Acute
 // danger and the emergency entry teach the same.
 func meaning(e example) string {
@@ -143,10 +157,7 @@ func checkExamples(cat *Catalog, add func(file string, line int, warning bool, f
 			add(p.file, p.line, false, "examples for unknown entry %q", p.entry)
 			continue
 		}
-		k := key{p.ex.Lang, strings.Join(match.Words(p.ex.Text), " ")}
-		if k.text == "" {
-			k.text = p.ex.Text // emoji and punctuation: compare as written
-		}
+		k := key{p.ex.Lang, exampleKey(p.ex.Text)}
 		if prev, dup := seen[k]; dup {
 			if meaning(prev) == meaning(p) {
 				add(p.file, p.line, true, "example %q is listed twice (also at line %d)", p.ex.Text, prev.line)

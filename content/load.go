@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -32,8 +34,8 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 	var report Report
 	cat := &Catalog{Entries: map[string]*Entry{}, Files: map[string][]byte{}, exampleLangs: map[string]string{}, conceptLangs: map[string]string{}, Concepts: map[string]map[string][]string{}}
 	sum := sha256.New()
-	var entries []*Entry
-	for _, name := range names {
+	files := make([]parsed, len(names))
+	for i, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read content: %w", err)
@@ -41,8 +43,13 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 		sum.Write([]byte(name))
 		sum.Write(data)
 		cat.Files[name] = data
+		files[i].data = data
+	}
+	parseAll(files)
+	var entries []*Entry
+	for i, name := range names {
 		d := &decoder{file: name, report: &report}
-		entries = append(entries, d.file_(data, cat)...)
+		entries = append(entries, d.file_(files[i], cat)...)
 	}
 	if len(names) == 0 {
 		report = append(report, Problem{File: ".", Message: "no *.yaml content files found"})
@@ -56,19 +63,49 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 	return cat, report, nil
 }
 
-// file_ decodes one content file into cat and returns its entries for the
-// cross-file checks.
-func (d *decoder) file_(data []byte, cat *Catalog) []*Entry {
-	if len(data) > maxFileSize {
+// parsed is a content file and its YAML tree.
+type parsed struct {
+	data []byte
+	doc  yaml.Node
+	err  error
+}
+
+// parseAll parses the files' YAML side by side: the example files are
+// most of the catalog's bytes and parsing them most of loading it. Files
+// too large or not UTF-8 are left for file_ to report.
+func parseAll(files []parsed) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				f := &files[i]
+				if len(f.data) <= maxFileSize && utf8.Valid(f.data) {
+					f.err = yaml.Unmarshal(f.data, &f.doc)
+				}
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// file_ decodes one parsed content file into cat and returns its entries
+// for the cross-file checks.
+func (d *decoder) file_(f parsed, cat *Catalog) []*Entry {
+	if len(f.data) > maxFileSize {
 		d.errorf(1, "file is larger than %d bytes", maxFileSize)
 		return nil
 	}
-	if !utf8.Valid(data) {
+	if !utf8.Valid(f.data) {
 		d.errorf(1, "file is not UTF-8 text")
 		return nil
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc := f.doc
+	if err := f.err; err != nil {
 		d.errorf(yamlErrorLine(err), "%s", yamlErrorMessage(err))
 		return nil
 	}

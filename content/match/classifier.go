@@ -11,11 +11,15 @@ import (
 // because a class is many different situations ("he took my passport",
 // "the permit runs out") that a single average would blur, and because a
 // similarity in [0, 1] doubles as the confidence that decides "no match".
+// The same neighbours, grouped by the language they are written in
+// instead, tell the language of a message.
 type classifier struct {
 	concepts *concepts
 	vocab    *vocabulary
-	classes  []string
-	docOf    []int32     // training message → class
+	classes  int
+	langs    int
+	classOf  []int32     // training message → class
+	langOf   []int32     // training message → language, -1 for keywords and titles
 	post     [][]posting // feature ID → the training messages that have it
 	scratch  sync.Pool   // *classScratch
 }
@@ -28,29 +32,31 @@ type posting struct {
 // neighbours is the k of the k nearest messages per class.
 const neighbours = 3
 
-// trainDoc is one training message of a class.
+// trainDoc is one training message: its class, its language (-1 when it
+// should not teach languages) and its sorted feature hashes.
 type trainDoc struct {
-	class int32
-	words []string
+	class, lang int32
+	hashes      []uint64
 }
 
-func trainClassifier(cs *concepts, classes []string, docs []trainDoc) *classifier {
+func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classifier {
 	hashed := make([][]uint64, len(docs))
 	for i, d := range docs {
-		hashed[i] = cs.sortedFeatures(d.words, nil)
+		hashed[i] = d.hashes
 	}
-	c := &classifier{concepts: cs, classes: classes, vocab: learnVocabulary(hashed), docOf: make([]int32, len(docs))}
+	c := &classifier{concepts: cs, classes: classes, langs: langs, vocab: learnVocabulary(hashed),
+		classOf: make([]int32, len(docs)), langOf: make([]int32, len(docs))}
 	c.post = make([][]posting, len(c.vocab.idf))
 	var v vector
 	for i, d := range docs {
-		c.docOf[i] = d.class
-		v = c.vocab.vectorize(hashed[i], v)
+		c.classOf[i], c.langOf[i] = d.class, d.lang
+		v = c.vocab.vectorize(d.hashes, v)
 		for j, id := range v.ids {
 			c.post[id] = append(c.post[id], posting{doc: int32(i), w: v.vals[j]})
 		}
 	}
 	c.scratch.New = func() any {
-		return &classScratch{sim: make([]float32, len(docs)), top: make([][neighbours]float32, len(classes))}
+		return &classScratch{sim: make([]float32, len(docs)), top: make([][neighbours]float32, max(classes, langs))}
 	}
 	return c
 }
@@ -66,8 +72,19 @@ type classScratch struct {
 
 // scores returns, per class, how close the message (normalised words) is
 // to the class's training messages, in [0, 1]: the mean similarity of its
-// k nearest, and the similarity of the nearest alone. out and top1 are reused.
+// k nearest, and the similarity of the nearest alone. out and top1 are
+// reused.
 func (c *classifier) scores(ws []string, out, top1 []float64) ([]float64, []float64) {
+	return c.rank(ws, c.classOf, c.classes, out, top1)
+}
+
+// languages is scores for the languages of the training messages.
+func (c *classifier) languages(ws []string) []float64 {
+	out, _ := c.rank(ws, c.langOf, c.langs, nil, nil)
+	return out
+}
+
+func (c *classifier) rank(ws []string, label []int32, n int, out, top1 []float64) ([]float64, []float64) {
 	s := c.scratch.Get().(*classScratch)
 	defer c.scratch.Put(s)
 	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
@@ -82,12 +99,14 @@ func (c *classifier) scores(ws []string, out, top1 []float64) ([]float64, []floa
 		}
 	}
 	for _, d := range s.touched {
-		insertTop(&s.top[c.docOf[d]], s.sim[d])
+		if l := label[d]; l >= 0 {
+			insertTop(&s.top[l], s.sim[d])
+		}
 		s.sim[d] = 0
 	}
 	s.touched = s.touched[:0]
 	out, top1 = out[:0], top1[:0]
-	for i := range s.top {
+	for i := range n {
 		var sum float32
 		for _, x := range s.top[i] {
 			sum += x

@@ -119,8 +119,6 @@ func TestCrossValidation(t *testing.T) {
 			set.Nearest = x
 		case "scope":
 			set.ScopeMargin = x
-		case "nobias":
-			set.NoBias = x != 0
 		case "balance":
 			set.Balance = x
 		case "repeat":
@@ -129,10 +127,6 @@ func TestCrossValidation(t *testing.T) {
 			set.SureScore = x
 		case "margin2":
 			set.SureMargin = x
-		case "mode":
-			set.DangerMode = int(x)
-		case "margin":
-			set.DangerMargin = x
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:

@@ -79,14 +79,15 @@ type Answer struct {
 // Matcher answers free-text questions. It is safe for concurrent use and
 // never changes once built.
 type Matcher struct {
-	lex     *index
-	cls     *classifier
-	danger  *detector
-	entries int         // classes [0, entries) are entries, in corpus order
-	classes []string    // then outOfScope and the small-talk kinds
-	langs   *classifier // which launch language a message is written in, by its examples
-	set     Settings
-	pool    sync.Pool
+	lex       *index
+	cls       *classifier
+	danger    *detector
+	entries   int      // classes [0, entries) are entries, in corpus order
+	classes   []string // then outOfScope and the small-talk kinds
+	languages []string
+	concepts  *concepts
+	set       Settings
+	pool      sync.Pool
 }
 
 // Settings are the knobs of ranking and detection. The defaults were
@@ -95,42 +96,39 @@ type Matcher struct {
 type Settings struct {
 	LexWeight     float64 // how much the lexical score adds at most
 	LexHalf       float64 // the lexical score that adds half of LexWeight
+	Nearest       float64 // the weight of the single nearest example against the k nearest
+	ConceptRepeat int     // how many words a concept counts as
 	MinScore      float64 // below this nothing is offered: "I don't know that yet"
+	ScopeMargin   float64 // an out-of-scope example this much nearer than any entry's declines
 	SureScore     float64 // the best is shown directly from here…
 	SureMargin    float64 // …when it is this far ahead of the next
 	RelFloor      float64 // results below this share of the best are noise
 	ChatScore     float64 // small talk is answered as such from here
-	Danger        float64 // the detector's threshold for danger now
-	Nearest       float64 // the weight of the single nearest example against the k nearest
-	ScopeMargin   float64 // how much nearer an out-of-scope example must be than any entry's to decline
-	ConceptRepeat int
-	NoBias        bool
-	Balance       float64
-	DangerMode    int
-	L2            float64
-	Epochs        int
-	DangerMargin  float64
-	NoPhrases     bool // leave the staff danger phrases out (to measure the detector alone)
+
+	Danger    float64 // the detector's threshold for danger now
+	Balance   float64 // how much acute examples are weighed up in training (0–1)
+	L2        float64 // the detector's weight decay
+	Epochs    int     // the detector's passes over the examples
+	NoPhrases bool    // leave the staff danger phrases out (to measure the detector alone)
 }
 
 // DefaultSettings are the settings New uses.
 func DefaultSettings() Settings {
 	return Settings{
 		LexWeight:     0.5,
-		LexHalf:       3,
+		LexHalf:       6,
+		Nearest:       0.25,
+		ConceptRepeat: 4,
 		MinScore:      0.3,
+		ScopeMargin:   -0.1,
 		SureScore:     0.5,
 		SureMargin:    1.15,
 		RelFloor:      0.6,
 		ChatScore:     0.5,
 		Danger:        0.35,
-		NoBias:        false,
-		ScopeMargin:   -0.1,
-		L2:            1e-6,
-		Nearest:       0.5,
-		Epochs:        12,
 		Balance:       0.5,
-		ConceptRepeat: 4,
+		L2:            1e-6,
+		Epochs:        12,
 	}
 }
 
@@ -146,65 +144,95 @@ func New(c *Corpus) *Matcher { return NewWithSettings(c, DefaultSettings()) }
 
 // NewWithSettings is New with other settings.
 func NewWithSettings(c *Corpus, set Settings) *Matcher {
-	m := &Matcher{lex: buildIndex(c), entries: len(c.Entries), set: set}
+	m := &Matcher{lex: buildIndex(c), entries: len(c.Entries), set: set, languages: c.Languages}
+	cs := buildConcepts(c.Concepts)
+	cs.repeat = set.ConceptRepeat
+	m.concepts = cs
+	// Each text is normalised and cut into features once, whichever
+	// models learn from it.
+	type text struct {
+		words  []string
+		hashes []uint64
+	}
+	cache := map[string]*text{}
+	featuresOf := func(s string) *text {
+		if t, ok := cache[s]; ok {
+			return t
+		}
+		t := &text{words: words(s)}
+		if len(t.words) > 0 {
+			t.hashes = cs.sortedFeatures(t.words, nil)
+		}
+		cache[s] = t
+		return t
+	}
 	var docs []trainDoc
 	type key struct {
 		class int
 		text  string
 	}
 	seen := map[key]bool{}
-	add := func(class int, text string) {
+	add := func(class int, lang string, s string) {
 		// The same keyword in ten languages' lists is one example, not ten.
-		ws := words(text)
-		k := key{class, strings.Join(ws, " ")}
-		if len(ws) > 0 && !seen[k] {
-			seen[k] = true
-			docs = append(docs, trainDoc{class: int32(class), words: ws})
+		t := featuresOf(s)
+		k := key{class, strings.Join(t.words, " ")}
+		if len(t.words) == 0 || seen[k] {
+			return
+		}
+		seen[k] = true
+		docs = append(docs, trainDoc{class: int32(class), lang: int32(slices.Index(c.Languages, lang)), hashes: t.hashes})
+	}
+	var pos, neg [][]uint64
+	addDanger := func(list *[][]uint64, s string) {
+		if t := featuresOf(s); len(t.words) > 0 {
+			*list = append(*list, t.hashes)
 		}
 	}
-	var pos, calm, neg [][]string
 	for i, e := range c.Entries {
 		m.classes = append(m.classes, e.ID)
 		for _, lang := range sortedKeys(e.Text) {
 			t := e.Text[lang]
-			add(i, t.Title)
+			add(i, "", t.Title)
 			for _, k := range t.Keywords {
-				add(i, k)
+				add(i, "", k)
 			}
 		}
 		for _, ex := range e.Examples {
-			add(i, ex.Text)
+			add(i, ex.Lang, ex.Text)
 			switch {
 			case e.ID == EmergencyID:
-				pos = append(pos, words(ex.Text))
+				addDanger(&pos, ex.Text)
 			case !e.Sensitive:
-				neg = append(neg, words(ex.Text))
+				addDanger(&neg, ex.Text)
 			}
 		}
 	}
 	m.classes = append(m.classes, outOfScope)
 	for _, ex := range c.OutOfScope {
-		add(len(m.classes)-1, ex.Text)
-		neg = append(neg, words(ex.Text))
+		add(len(m.classes)-1, ex.Lang, ex.Text)
+		addDanger(&neg, ex.Text)
 	}
 	for _, kind := range sortedKeys(c.SmallTalk) {
 		m.classes = append(m.classes, kind)
 		for _, ex := range c.SmallTalk[kind] {
-			add(len(m.classes)-1, ex.Text)
-			neg = append(neg, words(ex.Text))
+			add(len(m.classes)-1, "", ex.Text) // "ok" and "hello" are in every language
+			addDanger(&neg, ex.Text)
 		}
 	}
 	for _, ex := range c.Acute {
-		pos = append(pos, words(ex.Text))
+		addDanger(&pos, ex.Text)
 	}
 	for _, ex := range c.Calm {
-		calm = append(calm, words(ex.Text))
+		addDanger(&neg, ex.Text)
 	}
-	cs := buildConcepts(c.Concepts)
-	cs.repeat = set.ConceptRepeat
-	m.langs = trainLanguages(c)
-	m.cls = trainClassifier(cs, m.classes, docs)
-	m.danger = trainDetector(cs, pos, calm, neg, set.Danger, set.DangerMode, set.DangerMargin, set.L2, set.Epochs, set.NoBias, set.Balance)
+	// Acute and calm examples teach languages too.
+	for _, ex := range append(slices.Clone(c.Acute), c.Calm...) {
+		if t := featuresOf(ex.Text); len(t.words) > 0 {
+			docs = append(docs, trainDoc{class: -1, lang: int32(slices.Index(c.Languages, ex.Lang)), hashes: t.hashes})
+		}
+	}
+	m.cls = trainClassifier(cs, len(m.classes), len(c.Languages), docs)
+	m.danger = trainDetector(cs, m.cls.vocab, pos, neg, set)
 	m.pool.New = func() any { return &searchScratch{} }
 	return m
 }
@@ -297,31 +325,6 @@ func (m *Matcher) Search(question, lang string) Answer {
 // is no evidence.
 func (m *Matcher) DetectLanguage(text string) string { return m.lex.detectLanguage(text, nil) }
 
-// trainLanguages learns the launch languages from the examples, which are
-// written as women write (Arabizi under ar, Roman Urdu under ur), without
-// concepts: a concept is the same feature in every language.
-func trainLanguages(c *Corpus) *classifier {
-	var docs []trainDoc
-	add := func(ex Example) {
-		if i := slices.Index(c.Languages, ex.Lang); i >= 0 {
-			if ws := words(ex.Text); len(ws) > 0 {
-				docs = append(docs, trainDoc{class: int32(i), words: ws})
-			}
-		}
-	}
-	for _, e := range c.Entries {
-		for _, ex := range e.Examples {
-			add(ex)
-		}
-	}
-	for _, xs := range [][]Example{c.Acute, c.Calm, c.OutOfScope} {
-		for _, ex := range xs {
-			add(ex)
-		}
-	}
-	return trainClassifier(nil, c.Languages, docs)
-}
-
 // Language tells which launch language a message is written in, and
 // whether that is clear enough to switch to it: a script only one launch
 // language uses, or examples of one language clearly nearer than any
@@ -333,10 +336,10 @@ func (m *Matcher) Language(text string) (lang string, sure bool) {
 	switch {
 	case lang == "ti", lang == "th", lang == "uk":
 		return lang, true
-	case len(ws) == 0 || len(m.langs.classes) == 0:
+	case len(ws) == 0:
 		return lang, false
 	}
-	scores, _ := m.langs.scores(ws, nil, nil)
+	scores := m.cls.languages(ws)
 	best, second := -1, -1
 	for i := range scores {
 		switch {
@@ -351,7 +354,7 @@ func (m *Matcher) Language(text string) (lang string, sure bool) {
 	}
 	// Two words are enough to choose her language for an answer, not to
 	// switch away from the one she chose.
-	return m.langs.classes[best], len(ws) >= 3
+	return m.languages[best], len(ws) >= 3
 }
 
 func hasSymbol(s string) bool {
