@@ -43,6 +43,7 @@ func (a *advisorTurn) dispatch() {
 		case "close":
 			if tk, ok := a.ticket(a.ev.Thread); ok {
 				a.close(tk)
+				a.teach(tk, strings.TrimSpace(a.ev.Text))
 			}
 		case "lang":
 			if tk, ok := a.ticket(a.ev.Thread); ok {
@@ -124,6 +125,29 @@ func (a *advisorTurn) close(tk Ticket) {
 }
 
 // languages registers the languages the advisor speaks: "/languages ar so".
+// teach makes the question the bot missed before she asked for a person
+// an example of the entry the advisor names ("/close legal-aid"): the
+// advisor knows best what would have answered her.
+func (a *advisorTurn) teach(tk Ticket, entry string) {
+	switch {
+	case entry == "":
+		return
+	case a.e.content == nil || a.e.Catalog().Entry(entry) == nil:
+		a.post(tk, a.tr("StaffNoEntry", "ID", entry))
+		return
+	case tk.Asked == "":
+		a.post(tk, a.tr("TeachNothing"))
+		return
+	}
+	summary := fmt.Sprintf("+1 example of %s (%s) from ticket #%d", entry, tk.Lang, tk.Number)
+	if msg, ok := a.e.stageExamples(a.ctx, a.ev.From, a.ev.At, a.e.esc.Lang, tk.Lang, entry, []string{tk.Asked}, summary); !ok {
+		a.post(tk, msg)
+		return
+	}
+	a.change.Count = append(a.change.Count, "taught")
+	a.post(tk, a.tr("TeachStaged", "Entry", entry))
+}
+
 func (a *advisorTurn) languages(args string) {
 	var langs []string
 	for _, l := range strings.Fields(strings.ToLower(args)) {

@@ -177,6 +177,10 @@ func (t *turn) dispatch() {
 	case EventButton:
 		t.button(t.ev.Data)
 	case EventText:
+		if qid, ok := strings.CutPrefix(t.s.Screen, screenTeach); ok && t.e.staff[t.ev.Chat] {
+			t.teachSearch(qid, t.ev.Text)
+			return
+		}
 		// A first message is answered too, after the greeting; if it
 		// sounds like danger, the emergency numbers come before anything.
 		if t.isNew && !t.cat.Search(t.ev.Text, "").Emergency {
@@ -298,6 +302,12 @@ func (t *turn) button(data string) {
 		t.forget()
 	case btnClear:
 		t.clear()
+	case btnTeach, btnTeachFind:
+		if !t.e.staff[t.ev.Chat] {
+			t.mainMenu(false)
+			return
+		}
+		t.teachButton(kind, arg)
 	default:
 		// Buttons of an older version of the bot, or forged data: show the menu.
 		t.mainMenu(false)

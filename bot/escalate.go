@@ -89,7 +89,7 @@ func (t *turn) connect() {
 	}
 	waiting, _ := t.e.store.Tickets(t.ctx, TicketWaiting)
 	topic := t.screenTopic()
-	tk := Ticket{Number: n, Chat: t.ev.Chat, Lang: t.s.Lang, Topic: topic, State: TicketWaiting, Created: t.ev.At}
+	tk := Ticket{Number: n, Chat: t.ev.Chat, Lang: t.s.Lang, Topic: topic, State: TicketWaiting, Created: t.ev.At, Asked: t.s.Asked}
 	t.s.Ticket = n
 	t.change.Tickets = append(t.change.Tickets, tk)
 	t.count("ticket:new")

@@ -3,12 +3,10 @@ package bot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/veiviser/veiviser/content"
-	"github.com/veiviser/veiviser/content/match"
 )
 
 // ContentStore keeps published content versions, the upload staged for
@@ -214,62 +212,6 @@ func (e *Engine) reload(ctx context.Context, staff int64, _ *Change) string {
 	}
 	diff := content.Compare(e.Catalog(), cat)
 	return e.makeLive(ctx, Version{By: staff, At: e.now(), Summary: diff.Summary()}, cat.Files)
-}
-
-// unanswered groups the questions the bot could not answer by the words
-// they share, most frequent first, so staff see which answer to write next.
-func (t *turn) unanswered(lang string) {
-	qs, err := t.e.content.Questions(t.ctx)
-	if err != nil {
-		t.sendStaff(t.tr("Error"))
-		return
-	}
-	lang = strings.TrimSpace(lang)
-	type group struct {
-		words   []string
-		example Question
-		n       int
-	}
-	var groups []*group
-	for i := len(qs) - 1; i >= 0; i-- {
-		q := qs[i]
-		if lang != "" && q.Lang != lang {
-			continue
-		}
-		ws := match.Words(q.Text)
-		i := slices.IndexFunc(groups, func(g *group) bool { return similar(g.words, ws) })
-		if i < 0 {
-			groups = append(groups, &group{words: ws, example: q, n: 1})
-			continue
-		}
-		groups[i].n++
-	}
-	slices.SortStableFunc(groups, func(a, b *group) int { return b.n - a.n })
-	if len(groups) == 0 {
-		t.sendStaff(t.staffTr("StaffNoUnanswered"))
-		return
-	}
-	var b strings.Builder
-	b.WriteString(t.staffTr("StaffUnansweredHeading") + "\n")
-	for _, g := range groups[:min(15, len(groups))] {
-		fmt.Fprintf(&b, "%d× [%s] %s\n", g.n, g.example.Lang, g.example.Text)
-	}
-	t.sendStaff(b.String())
-}
-
-// similar reports whether two questions share most of their words
-// (Jaccard index of at least 0.4).
-func similar(a, b []string) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return false
-	}
-	shared := 0
-	for _, w := range a {
-		if slices.Contains(b, w) {
-			shared++
-		}
-	}
-	return float64(shared)/float64(len(a)+len(b)-shared) >= 0.4
 }
 
 // broadcast sends an announcement to the users who opted in, in one

@@ -123,7 +123,8 @@ type Ticket struct {
 	TakenBy    int64 // advisor who took it
 	Raised     bool  // raised to every advisor after waiting too long
 	Reminded   time.Time
-	Thread     int // forum topic, or the summary message in a group without topics
+	Thread     int    // forum topic, or the summary message in a group without topics
+	Asked      string // the question the bot could not answer before she asked for a person
 }
 
 // Advisor is a member of the advisors' group who registered her languages.
@@ -136,6 +137,7 @@ type Advisor struct {
 // Question is a free-text question the bot could not answer, kept for staff
 // without anything that tells who asked.
 type Question struct {
+	ID   uint64 `json:"-"` // given by the store, to refer to it when staff teach the bot with it
 	Lang string
 	Text string
 	At   time.Time
@@ -149,6 +151,7 @@ type Change struct {
 	Unqueue  int64    // drop the messages queued for this chat (0: none)
 	Actions  []Action // queued for delivery
 	Question *Question
+	Taught   []uint64          // unanswered questions staff have made examples of: no longer unanswered
 	Count    []string          // statistics counters to add one to, e.g. "answer:permit-renewal"
 	Add      map[string]uint64 // statistics counters to add to, e.g. seconds to first reply
 	Tickets  []Ticket          // created or changed tickets

@@ -17,6 +17,11 @@ import (
 // The store is closed when the test ends.
 func Engine(tb testing.TB, path string, cfg bot.Config) (*bot.Engine, *store.Store) {
 	tb.Helper()
+	return engine(tb, path, cfg, false)
+}
+
+func engine(tb testing.TB, path string, cfg bot.Config, contentTools bool) (*bot.Engine, *store.Store) {
+	tb.Helper()
 	if cfg.Catalog == nil {
 		cat, _, err := content.Load(content.Embedded())
 		if err != nil {
@@ -40,5 +45,15 @@ func Engine(tb testing.TB, path string, cfg bot.Config) (*bot.Engine, *store.Sto
 	}
 	tb.Cleanup(func() { st.Close() })
 	cfg.Store = st
+	if cfg.Content == nil && contentTools {
+		cfg.Content = st
+	}
 	return bot.New(cfg), st
+}
+
+// EngineWithContent is Engine with the staff's content tools (uploads,
+// /publish, /unanswered) on the same store, as serve runs it.
+func EngineWithContent(tb testing.TB, cfg bot.Config) (*bot.Engine, *store.Store) {
+	tb.Helper()
+	return engine(tb, "", cfg, true)
 }

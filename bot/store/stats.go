@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,5 +84,46 @@ func putQuestion(tx *bolt.Tx, q bot.Question) error {
 
 // Questions returns the unanswered questions kept for staff, oldest first.
 func (s *Store) Questions(_ context.Context) ([]bot.Question, error) {
-	return list[bot.Question](s, bucketQuestions, nil)
+	var out []bot.Question
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketQuestions).ForEach(func(k, v []byte) error {
+			var q bot.Question
+			if err := json.Unmarshal(v, &q); err != nil {
+				return err
+			}
+			if len(k) == 16 {
+				q.ID = binary.BigEndian.Uint64(k[8:]) // the key is time, then a sequence number
+			}
+			out = append(out, q)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	return out, nil
+}
+
+// deleteQuestions removes the questions with the given IDs.
+func deleteQuestions(tx *bolt.Tx, ids []uint64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	b := tx.Bucket(bucketQuestions)
+	var keys [][]byte
+	err := b.ForEach(func(k, _ []byte) error {
+		if len(k) == 16 && slices.Contains(ids, binary.BigEndian.Uint64(k[8:])) {
+			keys = append(keys, slices.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

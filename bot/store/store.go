@@ -260,6 +260,9 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 				return err
 			}
 		}
+		if err := deleteQuestions(tx, c.Taught); err != nil {
+			return err
+		}
 		return count(tx, now, c.Count)
 	})
 	if errors.Is(err, errDuplicate) {

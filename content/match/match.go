@@ -262,32 +262,7 @@ func (m *Matcher) Search(question, lang string) Answer {
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
 	a.Emergency = phrase && !m.set.NoPhrases || len(m.danger.w) > 0 && m.danger.acute(ws)
-	s.cls, s.top1 = m.cls.scores(ws, s.cls, s.top1)
-	// A long message tells her story and asks near the end: its parts are
-	// classified too, and each class keeps its best.
-	for start := 0; len(ws) > window && start < len(ws); start += window / 2 {
-		s.wcls, s.wtop1 = m.cls.scores(ws[start:min(len(ws), start+window)], s.wcls, s.wtop1)
-		for i := range s.cls {
-			s.cls[i] = max(s.cls[i], s.wcls[i])
-			s.top1[i] = max(s.top1[i], s.wtop1[i])
-		}
-		if start+window >= len(ws) {
-			break
-		}
-	}
-
-	ranked := s.ranked[:0]
-	for i := range m.entries {
-		score := (1-m.set.Nearest)*s.cls[i] + m.set.Nearest*s.top1[i] + m.set.LexWeight*s.lex[i]/(s.lex[i]+m.set.LexHalf)
-		ranked = append(ranked, Result{ID: m.classes[i], Score: score})
-	}
-	s.ranked = ranked
-	slices.SortFunc(ranked, func(x, y Result) int {
-		if c := cmp.Compare(y.Score, x.Score); c != 0 {
-			return c
-		}
-		return strings.Compare(x.ID, y.ID)
-	})
+	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
 	// nearest one says anything; entries compete with their nearest too.
@@ -355,6 +330,50 @@ func (m *Matcher) Language(text string) (lang string, sure bool) {
 	// Two words are enough to choose her language for an answer, not to
 	// switch away from the one she chose.
 	return m.languages[best], len(ws) >= 3
+}
+
+// rank scores every entry for the words ws, best first, in s.ranked.
+func (m *Matcher) rank(ws []string, s *searchScratch) []Result {
+	s.cls, s.top1 = m.cls.scores(ws, s.cls, s.top1)
+	// A long message tells her story and asks near the end: its parts are
+	// classified too, and each class keeps its best.
+	for start := 0; len(ws) > window && start < len(ws); start += window / 2 {
+		s.wcls, s.wtop1 = m.cls.scores(ws[start:min(len(ws), start+window)], s.wcls, s.wtop1)
+		for i := range s.cls {
+			s.cls[i] = max(s.cls[i], s.wcls[i])
+			s.top1[i] = max(s.top1[i], s.wtop1[i])
+		}
+		if start+window >= len(ws) {
+			break
+		}
+	}
+	ranked := s.ranked[:0]
+	for i := range m.entries {
+		score := (1-m.set.Nearest)*s.cls[i] + m.set.Nearest*s.top1[i] + m.set.LexWeight*s.lex[i]/(s.lex[i]+m.set.LexHalf)
+		ranked = append(ranked, Result{ID: m.classes[i], Score: score})
+	}
+	s.ranked = ranked
+	slices.SortFunc(ranked, func(x, y Result) int {
+		if c := cmp.Compare(y.Score, x.Score); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	return ranked
+}
+
+// Likeliest returns the n entries that fit a question best, however
+// weakly: for staff choosing which entry should have answered it.
+func (m *Matcher) Likeliest(question string, n int) []Result {
+	ws := words(question)
+	if len(ws) == 0 {
+		return nil
+	}
+	s := m.pool.Get().(*searchScratch)
+	defer m.pool.Put(s)
+	s.lex, _, _ = m.lex.lexical(ws, s.lex)
+	ranked := m.rank(ws, s)
+	return slices.Clone(ranked[:min(n, len(ranked))])
 }
 
 func hasSymbol(s string) bool {
