@@ -32,6 +32,21 @@ type thaiForm struct {
 
 const seedConcept = 1099511628211 * 1031
 
+// cryConcept is the concept of a cry for help ("help", "ratunku",
+// "الحقوني"): in a short message it means danger now, in any language.
+const cryConcept = "help-me"
+
+// has reports whether the words contain a form of the concept.
+func (c *concepts) has(ws []string, concept string) bool {
+	f := hashString(seedConcept, concept)
+	for _, h := range c.appendOnce(nil, ws) {
+		if h == f {
+			return true
+		}
+	}
+	return false
+}
+
 func buildConcepts(byConcept map[string]map[string][]string) *concepts {
 	c := &concepts{exact: map[string][]uint64{}, stems: map[string][]uint64{}, phrases: map[string][]phrase{}}
 	for _, id := range sortedKeys(byConcept) {

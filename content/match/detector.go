@@ -19,6 +19,7 @@ type detector struct {
 	w         []float32
 	b         float64
 	threshold float64
+	short     float64   // the threshold for messages of shortMessage words or fewer
 	scratch   sync.Pool // *detectScratch
 }
 
@@ -34,10 +35,10 @@ const (
 )
 
 // trainDetector learns from the sorted feature hashes of acute (pos) and
-// other (neg) messages, with the classifier's vocabulary, which has them all.
-func trainDetector(cs *concepts, vocab *vocabulary, pos, neg [][]uint64, set Settings) *detector {
-	docs := append(append([][]uint64{}, pos...), neg...)
-	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger}
+// other (calm: the hard negatives; neg: everything else) messages, with the classifier's vocabulary, which has them all.
+func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, set Settings) *detector {
+	docs := append(append(append([][]uint64{}, pos...), calm...), neg...)
+	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort)}
 	d.w = make([]float32, len(d.vocab.idf))
 	vs := make([]vector, len(docs))
 	for i := range docs {
@@ -46,8 +47,8 @@ func trainDetector(cs *concepts, vocab *vocabulary, pos, neg [][]uint64, set Set
 	// Acute examples are the fewer; balance weighs them up, partly (0 not
 	// at all, 1 as much as all the others together).
 	weight := [2]float64{1, 1}
-	if len(pos) > 0 && len(neg) > 0 {
-		weight[1] = math.Pow(float64(len(neg))/float64(len(pos)), set.Balance)
+	if len(pos) > 0 && len(calm)+len(neg) > 0 {
+		weight[1] = math.Pow(float64(len(calm)+len(neg))/float64(len(pos)), set.Balance)
 	}
 	order := make([]int, len(docs))
 	for i := range order {
@@ -63,6 +64,9 @@ func trainDetector(cs *concepts, vocab *vocabulary, pos, neg [][]uint64, set Set
 				y = 1
 			}
 			g := (sigmoid(d.dot(vs[i])) - y) * weight[int(y)] * rate
+			if i >= len(pos) && i < len(pos)+len(calm) {
+				g *= set.CalmWeight // hard negatives: the trap words must be learnt
+			}
 			for j, id := range vs[i].ids {
 				w := float64(d.w[id])
 				d.w[id] = float32(w - g*float64(vs[i].vals[j]) - rate*set.L2*w)
@@ -109,4 +113,16 @@ func (d *detector) probability(ws []string) float64 {
 	return p
 }
 
-func (d *detector) acute(ws []string) bool { return d.probability(ws) >= d.threshold }
+// acute is whether the message means danger now. A message of a few
+// words carries little evidence, and one strong word of it ("tomorrow",
+// "kill") should not be enough, so short messages need more.
+func (d *detector) acute(ws []string) bool {
+	threshold := d.threshold
+	if len(ws) <= shortMessage {
+		threshold = d.short
+	}
+	return d.probability(ws) >= threshold
+}
+
+// shortMessage is the most words a message has for the short threshold.
+const shortMessage = 3

@@ -109,6 +109,10 @@ func TestCrossValidation(t *testing.T) {
 			set.RelFloor = x
 		case "chat":
 			set.ChatScore = x
+		case "calmw":
+			set.CalmWeight = x
+		case "short":
+			set.DangerShort = x
 		case "danger":
 			set.Danger = x
 		case "l2":

@@ -105,11 +105,13 @@ type Settings struct {
 	RelFloor      float64 // results below this share of the best are noise
 	ChatScore     float64 // small talk is answered as such from here
 
-	Danger    float64 // the detector's threshold for danger now
-	Balance   float64 // how much acute examples are weighed up in training (0–1)
-	L2        float64 // the detector's weight decay
-	Epochs    int     // the detector's passes over the examples
-	NoPhrases bool    // leave the staff danger phrases out (to measure the detector alone)
+	Danger      float64 // the detector's threshold for danger now
+	DangerShort float64 // the same for a message of three words or fewer
+	Balance     float64 // how much acute examples are weighed up in training (0–1)
+	CalmWeight  float64 // how much more the hard negatives weigh than other non-acute messages
+	L2          float64 // the detector's weight decay
+	Epochs      int     // the detector's passes over the examples
+	NoPhrases   bool    // leave the staff danger phrases out (to measure the detector alone)
 }
 
 // DefaultSettings are the settings New uses.
@@ -125,8 +127,10 @@ func DefaultSettings() Settings {
 		SureMargin:    1.15,
 		RelFloor:      0.6,
 		ChatScore:     0.5,
-		Danger:        0.35,
+		Danger:        0.3,
+		DangerShort:   0.45,
 		Balance:       0.5,
+		CalmWeight:    3,
 		L2:            1e-6,
 		Epochs:        12,
 	}
@@ -182,7 +186,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 		seen[k] = true
 		docs = append(docs, trainDoc{class: int32(class), lang: int32(slices.Index(c.Languages, lang)), hashes: t.hashes})
 	}
-	var pos, neg [][]uint64
+	var pos, calm, neg [][]uint64
 	addDanger := func(list *[][]uint64, s string) {
 		if t := featuresOf(s); len(t.words) > 0 {
 			*list = append(*list, t.hashes)
@@ -223,7 +227,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 		addDanger(&pos, ex.Text)
 	}
 	for _, ex := range c.Calm {
-		addDanger(&neg, ex.Text)
+		addDanger(&calm, ex.Text)
 	}
 	// Acute and calm examples teach languages too.
 	for _, ex := range append(slices.Clone(c.Acute), c.Calm...) {
@@ -232,7 +236,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 		}
 	}
 	m.cls = trainClassifier(cs, len(m.classes), len(c.Languages), docs)
-	m.danger = trainDetector(cs, m.cls.vocab, pos, neg, set)
+	m.danger = trainDetector(cs, m.cls.vocab, pos, calm, neg, set)
 	m.pool.New = func() any { return &searchScratch{} }
 	return m
 }
@@ -261,7 +265,7 @@ func (m *Matcher) Search(question, lang string) Answer {
 	defer m.pool.Put(s)
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
-	a.Emergency = phrase && !m.set.NoPhrases || len(m.danger.w) > 0 && m.danger.acute(ws)
+	a.Emergency = phrase && !m.set.NoPhrases || m.cry(ws) || len(m.danger.w) > 0 && m.danger.acute(ws)
 	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
@@ -285,7 +289,10 @@ func (m *Matcher) Search(question, lang string) Answer {
 			r.Score = math.Round(r.Score*100) / 100
 			a.Results = append(a.Results, r)
 		}
-		a.Sure = best >= m.set.SureScore && (len(ranked) == 1 || best >= m.set.SureMargin*ranked[1].Score)
+		// The emergency card comes first when the detector or a staff
+		// phrase says danger; reached only by likeness ("I am scared of
+		// the test") it is offered as a choice, not shown straight away.
+		a.Sure = best >= m.set.SureScore && (len(ranked) == 1 || best >= m.set.SureMargin*ranked[1].Score) && ranked[0].ID != EmergencyID
 	}
 	if a.Emergency {
 		a.Results = append([]Result{{ID: EmergencyID, Score: emergencyAt}},
@@ -374,6 +381,22 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 	s.lex, _, _ = m.lex.lexical(ws, s.lex)
 	ranked := m.rank(ws, s)
 	return slices.Clone(ranked[:min(n, len(ranked))])
+}
+
+// cry reports a short message that is a cry for help or an emergency
+// number: "112", "SOS", "hjelp!", "помогите", also in a language the bot
+// does not know, as long as the concept lists have the word.
+func (m *Matcher) cry(ws []string) bool {
+	if len(ws) > 4 {
+		return false
+	}
+	for _, w := range ws {
+		switch w {
+		case "112", "113", "110", "sos":
+			return true
+		}
+	}
+	return m.concepts.has(ws, cryConcept)
 }
 
 func hasSymbol(s string) bool {
