@@ -1,6 +1,8 @@
 package match
 
 import (
+	"math"
+	"slices"
 	"sync"
 )
 
@@ -18,16 +20,25 @@ type classifier struct {
 	vocab    *vocabulary
 	classes  int
 	langs    int
-	classOf  []int32     // training message → class
-	langOf   []int32     // training message → language, -1 for keywords and titles
-	post     [][]posting // feature ID → the training messages that have it
-	scratch  sync.Pool   // *classScratch
+	classOf  []int32   // training message → class
+	langOf   []int32   // training message → language, -1 for keywords and titles
+	start    []int32   // feature ID → where its postings start in post
+	post     []posting // per feature, the training messages that have it
+	scratch  sync.Pool // *classScratch
 }
 
+// posting is a training message that has a feature, and the feature's
+// weight in it. Both fit 16 bits, which halves the matcher's largest table:
+// weights are in [0, 1], and maxDocs bounds the training messages.
 type posting struct {
-	doc int32
-	w   float32
+	doc uint16
+	w   uint16
 }
+
+const maxDocs = 1<<16 - 1
+
+// weightScale turns a weight in [0, 1] into 16 bits.
+const weightScale = 1<<16 - 1
 
 // neighbours is the k of the k nearest messages per class.
 const neighbours = 3
@@ -40,19 +51,31 @@ type trainDoc struct {
 }
 
 func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classifier {
+	docs = docs[:min(len(docs), maxDocs)] // beyond what any catalog needs; see maxDocs
 	hashed := make([][]uint64, len(docs))
 	for i, d := range docs {
 		hashed[i] = d.hashes
 	}
 	c := &classifier{concepts: cs, classes: classes, langs: langs, vocab: learnVocabulary(hashed),
 		classOf: make([]int32, len(docs)), langOf: make([]int32, len(docs))}
-	c.post = make([][]posting, len(c.vocab.idf))
-	var v vector
+	vs := make([]vector, len(docs))
+	c.start = make([]int32, len(c.vocab.idf)+1)
 	for i, d := range docs {
 		c.classOf[i], c.langOf[i] = d.class, d.lang
-		v = c.vocab.vectorize(d.hashes, v)
+		vs[i] = c.vocab.vectorize(d.hashes, vector{})
+		for _, id := range vs[i].ids {
+			c.start[id+1]++
+		}
+	}
+	for i := 1; i < len(c.start); i++ {
+		c.start[i] += c.start[i-1]
+	}
+	c.post = make([]posting, c.start[len(c.start)-1])
+	fill := slices.Clone(c.start)
+	for i, v := range vs {
 		for j, id := range v.ids {
-			c.post[id] = append(c.post[id], posting{doc: int32(i), w: v.vals[j]})
+			c.post[fill[id]] = posting{doc: uint16(i), w: uint16(math.Round(float64(v.vals[j]) * weightScale))}
+			fill[id]++
 		}
 	}
 	c.scratch.New = func() any {
@@ -91,11 +114,11 @@ func (c *classifier) rank(ws []string, label []int32, n int, out, top1 []float64
 	s.v = c.vocab.vectorize(s.hashes, s.v)
 	for j, id := range s.v.ids {
 		q := s.v.vals[j]
-		for _, p := range c.post[id] {
+		for _, p := range c.post[c.start[id]:c.start[id+1]] {
 			if s.sim[p.doc] == 0 {
-				s.touched = append(s.touched, p.doc)
+				s.touched = append(s.touched, int32(p.doc))
 			}
-			s.sim[p.doc] += q * p.w
+			s.sim[p.doc] += q * float32(p.w) / weightScale
 		}
 	}
 	for _, d := range s.touched {

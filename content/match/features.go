@@ -91,10 +91,18 @@ type vector struct {
 	vals []float32
 }
 
-// vocabulary maps feature hashes to IDs and knows each feature's weight.
+// commonShare is the share of training messages above which a feature is
+// left out: "<th" or " و" is in thousands of messages, says next to
+// nothing about any, and would make every search walk them all.
+const commonShare = 0.03
+
+// vocabulary knows the features seen in training: their hashes, sorted
+// (a feature's ID is its place there, found by binary search, which takes
+// a fraction of a map's memory), and each one's weight.
 type vocabulary struct {
-	id  map[uint64]int32
-	idf []float32
+	hashes []uint64
+	idf    []float32
+	ids    map[uint64]int32 // while training only: faster than searching
 }
 
 // learnVocabulary gives an ID to every feature of the documents (sorted
@@ -102,7 +110,7 @@ type vocabulary struct {
 // features every document has count for little. IDs follow hash order, so
 // a vector built from sorted hashes comes out sorted by ID.
 func learnVocabulary(docs [][]uint64) *vocabulary {
-	df := map[uint64]int{}
+	df := map[uint64]int32{}
 	for _, d := range docs {
 		for i, h := range d {
 			if i == 0 || d[i-1] != h {
@@ -110,18 +118,32 @@ func learnVocabulary(docs [][]uint64) *vocabulary {
 			}
 		}
 	}
-	hashes := make([]uint64, 0, len(df))
+	v := &vocabulary{hashes: make([]uint64, 0, len(df)), idf: make([]float32, len(df))}
 	for h := range df {
-		hashes = append(hashes, h)
+		v.hashes = append(v.hashes, h)
 	}
-	slices.Sort(hashes)
-	v := &vocabulary{id: make(map[uint64]int32, len(hashes)), idf: make([]float32, len(hashes))}
+	slices.Sort(v.hashes)
 	n := float64(len(docs))
-	for i, h := range hashes {
-		v.id[h] = int32(i)
-		v.idf[i] = float32(math.Log((n+1)/(float64(df[h])+1)) + 1)
+	for i, h := range v.hashes {
+		if float64(df[h]) <= commonShare*n {
+			v.idf[i] = float32(math.Log((n+1)/(float64(df[h])+1)) + 1)
+		}
+		df[h] = int32(i) // the map becomes hash → ID for training
 	}
+	v.ids = df
 	return v
+}
+
+// trained drops what only training needed.
+func (v *vocabulary) trained() { v.ids = nil }
+
+func (v *vocabulary) id(h uint64) (int32, bool) {
+	if v.ids != nil {
+		id, ok := v.ids[h]
+		return id, ok
+	}
+	i, ok := slices.BinarySearch(v.hashes, h)
+	return int32(i), ok
 }
 
 // sortedFeatures returns the features of a text, its concepts' among
@@ -142,7 +164,7 @@ func (v *vocabulary) vectorize(hs []uint64, dst vector) vector {
 		for j < len(hs) && hs[j] == hs[i] {
 			j++
 		}
-		if id, ok := v.id[hs[i]]; ok {
+		if id, ok := v.id(hs[i]); ok && v.idf[id] > 0 {
 			dst.ids = append(dst.ids, id)
 			dst.vals = append(dst.vals, float32(1+math.Log(float64(j-i)))*v.idf[id])
 		}

@@ -237,6 +237,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 	}
 	m.cls = trainClassifier(cs, len(m.classes), len(c.Languages), docs)
 	m.danger = trainDetector(cs, m.cls.vocab, pos, calm, neg, set)
+	m.cls.vocab.trained()
 	m.pool.New = func() any { return &searchScratch{} }
 	return m
 }

@@ -14,7 +14,7 @@ import (
 // benchQuestions reads the development questions, keyed by language.
 func benchQuestions(b *testing.B) map[string][]string {
 	b.Helper()
-	qs, err := devset.Read("testdata/questions")
+	qs, err := devset.Read("../testdata/questions")
 	if err != nil {
 		b.Fatal(err)
 	}
