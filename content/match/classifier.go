@@ -22,6 +22,7 @@ type classifier struct {
 	langs    int
 	classOf  []int32   // training message → class
 	langOf   []int32   // training message → language, -1 for keywords and titles
+	dangerOf []int32   // training message → 0 acute, 1 calm, -1 neither
 	start    []int32   // feature ID → where its postings start in post
 	post     []posting // per feature, the training messages that have it
 	scratch  sync.Pool // *classScratch
@@ -44,10 +45,11 @@ const weightScale = 1<<16 - 1
 const neighbours = 3
 
 // trainDoc is one training message: its class, its language (-1 when it
-// should not teach languages) and its sorted feature hashes.
+// should not teach languages), whether it is a danger example (0 acute, 1
+// calm, -1 neither) and its sorted feature hashes.
 type trainDoc struct {
-	class, lang int32
-	hashes      []uint64
+	class, lang, danger int32
+	hashes              []uint64
 }
 
 func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classifier {
@@ -57,11 +59,11 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 		hashed[i] = d.hashes
 	}
 	c := &classifier{concepts: cs, classes: classes, langs: langs, vocab: learnVocabulary(hashed),
-		classOf: make([]int32, len(docs)), langOf: make([]int32, len(docs))}
+		classOf: make([]int32, len(docs)), langOf: make([]int32, len(docs)), dangerOf: make([]int32, len(docs))}
 	vs := make([]vector, len(docs))
 	c.start = make([]int32, len(c.vocab.idf)+1)
 	for i, d := range docs {
-		c.classOf[i], c.langOf[i] = d.class, d.lang
+		c.classOf[i], c.langOf[i], c.dangerOf[i] = d.class, d.lang, d.danger
 		vs[i] = c.vocab.vectorize(d.hashes, vector{})
 		for _, id := range vs[i].ids {
 			c.start[id+1]++
@@ -79,7 +81,7 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 		}
 	}
 	c.scratch.New = func() any {
-		return &classScratch{sim: make([]float32, len(docs)), top: make([][neighbours]float32, max(classes, langs))}
+		return &classScratch{sim: make([]float32, len(docs)), top: make([][neighbours]float32, max(classes, langs, 2))}
 	}
 	return c
 }
@@ -105,6 +107,13 @@ func (c *classifier) scores(ws []string, out, top1 []float64) ([]float64, []floa
 func (c *classifier) languages(ws []string) []float64 {
 	out, _ := c.rank(ws, c.langOf, c.langs, nil, nil)
 	return out
+}
+
+// nearestDanger is how similar the message is to its nearest acute and
+// its nearest calm example.
+func (c *classifier) nearestDanger(ws []string) (acute, calm float64) {
+	_, top1 := c.rank(ws, c.dangerOf, 2, nil, nil)
+	return top1[0], top1[1]
 }
 
 func (c *classifier) rank(ws []string, label []int32, n int, out, top1 []float64) ([]float64, []float64) {

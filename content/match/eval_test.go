@@ -111,6 +111,8 @@ func TestCrossValidation(t *testing.T) {
 			set.ChatScore = x
 		case "calmw":
 			set.CalmWeight = x
+		case "near":
+			set.NearAcute = x
 		case "short":
 			set.DangerShort = x
 		case "danger":

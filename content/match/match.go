@@ -86,6 +86,7 @@ type Matcher struct {
 	classes   []string // then outOfScope and the small-talk kinds
 	languages []string
 	concepts  *concepts
+	sensitive map[string]bool // entries about violence
 	set       Settings
 	pool      sync.Pool
 }
@@ -107,6 +108,7 @@ type Settings struct {
 
 	Danger      float64 // the detector's threshold for danger now
 	DangerShort float64 // the same for a message of three words or fewer
+	NearAcute   float64 // similarity to an acute example that is danger by itself (0: off)
 	Balance     float64 // how much acute examples are weighed up in training (0–1)
 	CalmWeight  float64 // how much more the hard negatives weigh than other non-acute messages
 	L2          float64 // the detector's weight decay
@@ -129,6 +131,7 @@ func DefaultSettings() Settings {
 		ChatScore:     0.5,
 		Danger:        0.3,
 		DangerShort:   0.45,
+		NearAcute:     0.4,
 		Balance:       0.5,
 		CalmWeight:    3,
 		L2:            1e-6,
@@ -184,7 +187,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 			return
 		}
 		seen[k] = true
-		docs = append(docs, trainDoc{class: int32(class), lang: int32(slices.Index(c.Languages, lang)), hashes: t.hashes})
+		docs = append(docs, trainDoc{class: int32(class), lang: int32(slices.Index(c.Languages, lang)), danger: -1, hashes: t.hashes})
 	}
 	var pos, calm, neg [][]uint64
 	addDanger := func(list *[][]uint64, s string) {
@@ -192,8 +195,10 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 			*list = append(*list, t.hashes)
 		}
 	}
+	m.sensitive = map[string]bool{}
 	for i, e := range c.Entries {
 		m.classes = append(m.classes, e.ID)
+		m.sensitive[e.ID] = e.Sensitive
 		for _, lang := range sortedKeys(e.Text) {
 			t := e.Text[lang]
 			add(i, "", t.Title)
@@ -229,10 +234,15 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 	for _, ex := range c.Calm {
 		addDanger(&calm, ex.Text)
 	}
-	// Acute and calm examples teach languages too.
-	for _, ex := range append(slices.Clone(c.Acute), c.Calm...) {
+	// Acute and calm examples teach languages too, and are the neighbours
+	// that back the detector up.
+	for i, ex := range append(slices.Clone(c.Acute), c.Calm...) {
 		if t := featuresOf(ex.Text); len(t.words) > 0 {
-			docs = append(docs, trainDoc{class: -1, lang: int32(slices.Index(c.Languages, ex.Lang)), hashes: t.hashes})
+			danger := int32(0)
+			if i >= len(c.Acute) {
+				danger = 1
+			}
+			docs = append(docs, trainDoc{class: -1, lang: int32(slices.Index(c.Languages, ex.Lang)), danger: danger, hashes: t.hashes})
 		}
 	}
 	m.cls = trainClassifier(cs, len(m.classes), len(c.Languages), docs)
@@ -266,7 +276,7 @@ func (m *Matcher) Search(question, lang string) Answer {
 	defer m.pool.Put(s)
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
-	a.Emergency = phrase && !m.set.NoPhrases || m.cry(ws) || len(m.danger.w) > 0 && m.danger.acute(ws)
+	a.Emergency = phrase && !m.set.NoPhrases || m.cry(ws) || len(m.danger.w) > 0 && m.danger.acute(ws) || m.nearAcute(ws)
 	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
@@ -282,7 +292,9 @@ func (m *Matcher) Search(question, lang string) Answer {
 	switch {
 	case len(ws) <= 4 && other != outOfScope && other != "" && otherScore >= m.set.ChatScore && otherScore > nearestEntry && !a.Emergency:
 		a.SmallTalk = other
-	case best >= m.set.MinScore && (other != outOfScope || otherScore <= nearestEntry+m.set.ScopeMargin || a.Emergency):
+	case best >= m.set.MinScore && (other != outOfScope || otherScore <= nearestEntry+m.set.ScopeMargin || a.Emergency || m.sensitive[ranked[0].ID]):
+		// An answer about violence is offered even when the message also
+		// looks like everyday life: declining it is the costlier mistake.
 		for _, r := range ranked {
 			if r.Score < m.set.MinScore || r.Score < best*m.set.RelFloor || len(a.Results) == maxResults {
 				break
@@ -382,6 +394,17 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 	s.lex, _, _ = m.lex.lexical(ws, s.lex)
 	ranked := m.rank(ws, s)
 	return slices.Clone(ranked[:min(n, len(ranked))])
+}
+
+// nearAcute reports a message that is nearly one of the acute examples,
+// and nearer to it than to any calm one: the detector weighs every
+// feature, this catches a shape staff wrote down in other words.
+func (m *Matcher) nearAcute(ws []string) bool {
+	if m.set.NearAcute <= 0 {
+		return false
+	}
+	acute, calm := m.cls.nearestDanger(ws)
+	return acute >= m.set.NearAcute && acute > calm
 }
 
 // cry reports a short message that is a cry for help or an emergency
