@@ -111,9 +111,18 @@ func (c *classifier) languages(ws []string) []float64 {
 
 // nearestDanger is how similar the message is to its nearest acute and
 // its nearest calm example.
-func (c *classifier) nearestDanger(ws []string) (acute, calm float64) {
+func (c *classifier) nearestDanger(ws []string) (acute, calm, seen float64) {
 	_, top1 := c.rank(ws, c.dangerOf, 2, nil, nil)
-	return top1[0], top1[1]
+	return top1[0], top1[1], c.lastSeen(ws)
+}
+
+// lastSeen is the share of the message's features that training knew.
+func (c *classifier) lastSeen(ws []string) float64 {
+	s := c.scratch.Get().(*classScratch)
+	defer c.scratch.Put(s)
+	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
+	s.v = c.vocab.vectorize(s.hashes, s.v)
+	return s.v.seen
 }
 
 func (c *classifier) rank(ws []string, label []int32, n int, out, top1 []float64) ([]float64, []float64) {

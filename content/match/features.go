@@ -89,6 +89,10 @@ func gramHash(w string, from, to int) uint64 {
 type vector struct {
 	ids  []int32
 	vals []float32
+	// seen is the share of the text's distinct features that training
+	// knew: a message of unknown words is one or two stray n-grams, whose
+	// similarity to anything says nothing.
+	seen float64
 }
 
 // commonShare is the share of training messages above which a feature is
@@ -159,17 +163,24 @@ func (c *concepts) sortedFeatures(ws []string, buf []uint64) []uint64 {
 // result to unit length; features outside the vocabulary are left out.
 func (v *vocabulary) vectorize(hs []uint64, dst vector) vector {
 	dst.ids, dst.vals = dst.ids[:0], dst.vals[:0]
+	distinct, known := 0, 0
 	for i := 0; i < len(hs); {
 		j := i + 1
 		for j < len(hs) && hs[j] == hs[i] {
 			j++
 		}
-		if id, ok := v.id(hs[i]); ok && v.idf[id] > 0 {
+		distinct++
+		id, ok := v.id(hs[i])
+		if ok {
+			known++
+		}
+		if ok && v.idf[id] > 0 {
 			dst.ids = append(dst.ids, id)
 			dst.vals = append(dst.vals, float32(1+math.Log(float64(j-i)))*v.idf[id])
 		}
 		i = j
 	}
+	dst.seen = float64(known) / float64(max(1, distinct))
 	var norm float64
 	for _, x := range dst.vals {
 		norm += float64(x) * float64(x)

@@ -403,8 +403,8 @@ func (m *Matcher) nearAcute(ws []string) bool {
 	if m.set.NearAcute <= 0 {
 		return false
 	}
-	acute, calm := m.cls.nearestDanger(ws)
-	return acute >= m.set.NearAcute && acute > calm
+	acute, calm, seen := m.cls.nearestDanger(ws)
+	return seen >= 0.5 && acute >= m.set.NearAcute && acute > calm
 }
 
 // cry reports a short message that is a cry for help or an emergency
