@@ -174,11 +174,24 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 			next, full = min(next, w-horizon), false
 			break
 		}
+		// A ticket's first post makes its thread, which what is queued
+		// after it relies on (her "you are connected", an advisor's reply
+		// to the post): it is sent on its own, and the rest in the next
+		// step. A post that cannot go now (paused) holds nothing up.
+		opens := s.opensThread(ctx, q.Action)
+		if opens && anyPlanned(lanes) {
+			full = true
+			break
+		}
 		at := now.Add(w)
 		b.Take(at, rate, len(parts))
 		s.global.Take(now, s.limits.Global, len(parts)) // into debt: the next booking comes later
 		lane := uint64(chat) % uint64(len(lanes))
 		lanes[lane] = append(lanes[lane], planned{q, parts, at})
+		if opens {
+			full = true // look again at once, with the thread made
+			break
+		}
 	}
 	var wg sync.WaitGroup
 	for _, lane := range lanes {
@@ -208,6 +221,26 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 		return 0
 	}
 	return next
+}
+
+// opensThread reports a message to the advisors' group that will make its
+// ticket's thread (a forum topic, or the post replies hang under).
+func (s *Sender) opensThread(ctx context.Context, a bot.Action) bool {
+	if a.Chat >= 0 || a.Ticket == 0 || a.Thread != 0 {
+		return false
+	}
+	tk, _, err := s.records.Ticket(ctx, a.Ticket)
+	return err == nil && tk.Thread == 0
+}
+
+// anyPlanned reports whether any lane has a message planned.
+func anyPlanned(lanes [][]planned) bool {
+	for _, l := range lanes {
+		if len(l) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // deliverLane sends one lane's messages in order. After a failure the rest
