@@ -1,0 +1,64 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/veiviser/veiviser/bot"
+)
+
+// TestUnderstanding: what the engine does with what the matcher makes of
+// a message, in a conversation: small talk, a language she asks for, a
+// language she writes in, a question the catalog has no answer for.
+func TestUnderstanding(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	const chat = 4711
+	say := func(kind bot.EventKind, text string) []bot.Action {
+		t.Helper()
+		ev := bot.Event{Chat: chat, Kind: kind, Text: text, LangHint: "nb"}
+		if kind == bot.EventButton {
+			ev.Data, ev.Text = text, ""
+		}
+		if err := e.Handle(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		return drain(t, st)
+	}
+	texts := func(acts []bot.Action) string {
+		var b strings.Builder
+		for _, a := range acts {
+			b.WriteString(a.Text + "\n")
+		}
+		return b.String()
+	}
+	say(bot.EventButton, "l:nb")
+
+	for _, tt := range []struct{ say, want string }{
+		{"takk!", "Bare hyggelig"},
+		{"👍", "Skriv et spørsmål"},
+		{"hei", "Hei! Skriv spørsmålet ditt"},
+	} {
+		if got := texts(say(bot.EventText, tt.say)); !strings.Contains(got, tt.want) {
+			t.Errorf("%q: reply %q, want it to contain %q", tt.say, got, tt.want)
+		}
+	}
+	if qs, _ := st.Questions(ctx); len(qs) != 0 {
+		t.Errorf("small talk kept as unanswered questions: %+v", qs)
+	}
+
+	if got := texts(say(bot.EventText, "how do I renew my residence permit")); !strings.Contains(got, "I will answer you in English now") || !strings.Contains(got, "Renewing your permit") {
+		t.Errorf("a question in English after choosing Norwegian: %q", got)
+	}
+	if got := texts(say(bot.EventText, "norsk takk")); !strings.Contains(got, "Jeg skriver til deg på Norsk") {
+		t.Errorf(`"norsk takk": %q`, got)
+	}
+	// Written in English again: answered in English, honestly.
+	if got := texts(say(bot.EventText, "how do I file my tax return")); !strings.Contains(got, "I do not have an answer to that") {
+		t.Errorf("an out-of-scope question: %q", got)
+	}
+	if qs, _ := st.Questions(ctx); len(qs) != 1 {
+		t.Errorf("the out-of-scope question is not kept for staff: %+v", qs)
+	}
+}
