@@ -3,6 +3,7 @@ package content
 import (
 	"embed"
 	"io/fs"
+	"sync"
 )
 
 //go:embed catalog/*.yaml
@@ -16,4 +17,27 @@ func Embedded() fs.FS {
 		panic(err) // the path is fixed at compile time
 	}
 	return sub
+}
+
+// loaded is a catalog with the report of loading it.
+type loaded struct {
+	cat    *Catalog
+	report Report
+	err    error
+}
+
+// embeddedCatalog loads the built-in catalog the first time it is asked
+// for. It is data compiled into the binary, so every load gives the same
+// read-only catalog: sharing one spares each engine in a process (the
+// shell, serve, every test) loading it and training its matcher again,
+// the costliest work the bot does before it can answer.
+var embeddedCatalog = sync.OnceValue(func() loaded {
+	cat, report, err := Load(Embedded())
+	return loaded{cat, report, err}
+})
+
+// LoadEmbedded is Load(Embedded()), done once per process.
+func LoadEmbedded() (*Catalog, Report, error) {
+	l := embeddedCatalog()
+	return l.cat, l.report, l.err
 }

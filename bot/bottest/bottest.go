@@ -23,7 +23,7 @@ func Engine(tb testing.TB, path string, cfg bot.Config) (*bot.Engine, *store.Sto
 func engine(tb testing.TB, path string, cfg bot.Config, contentTools bool) (*bot.Engine, *store.Store) {
 	tb.Helper()
 	if cfg.Catalog == nil {
-		cat, _, err := content.Load(content.Embedded())
+		cat, _, err := content.LoadEmbedded()
 		if err != nil {
 			tb.Fatal(err)
 		}

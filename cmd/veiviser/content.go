@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"slices"
 	"text/tabwriter"
@@ -16,14 +15,13 @@ import (
 
 // loadCatalog loads content from dir, or the embedded catalog when dir is empty.
 func loadCatalog(dir string) (*content.Catalog, content.Report, error) {
-	var fsys fs.FS = content.Embedded()
-	if dir != "" {
-		if _, err := os.Stat(dir); err != nil {
-			return nil, nil, fmt.Errorf("content directory: %w", err)
-		}
-		fsys = os.DirFS(dir)
+	if dir == "" {
+		return content.LoadEmbedded()
 	}
-	return content.Load(fsys)
+	if _, err := os.Stat(dir); err != nil {
+		return nil, nil, fmt.Errorf("content directory: %w", err)
+	}
+	return content.Load(os.DirFS(dir))
 }
 
 func runContent(args []string, stdout, stderr io.Writer) error {

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -25,7 +26,13 @@ type classifier struct {
 	dangerOf []int32   // training message → 0 acute, 1 calm, -1 neither
 	start    []int32   // feature ID → where its postings start in post
 	post     []posting // per feature, the training messages that have it
-	scratch  sync.Pool // *classScratch
+
+	// Each class's centroid, the mean of its messages, by feature: what a
+	// class's messages have in common, which a few neighbours can miss.
+	cstart []int32
+	cpost  []posting // doc is the class here
+
+	scratch sync.Pool // *classScratch
 }
 
 // posting is a training message that has a feature, and the feature's
@@ -80,19 +87,78 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 			fill[id]++
 		}
 	}
+	c.centroids(vs, classes)
 	c.scratch.New = func() any {
-		return &classScratch{sim: make([]float32, len(docs)), top: make([][neighbours]float32, max(classes, langs, 2))}
+		return &classScratch{sim: make([]float32, len(docs)), top: make([][neighbours]float32, max(classes, langs, 2)), cent: make([]float64, classes)}
 	}
 	return c
 }
 
+// centroids sums each class's message vectors, scales the sums to unit
+// length and keeps them by feature.
+func (c *classifier) centroids(vs []vector, classes int) {
+	sums := make([]map[int32]float64, classes)
+	for i, v := range vs {
+		cl := c.classOf[i]
+		if cl < 0 {
+			continue
+		}
+		if sums[cl] == nil {
+			sums[cl] = map[int32]float64{}
+		}
+		for j, id := range v.ids {
+			sums[cl][id] += float64(v.vals[j])
+		}
+	}
+	c.cstart = make([]int32, len(c.start))
+	for _, m := range sums {
+		for id := range m {
+			c.cstart[id+1]++
+		}
+	}
+	for i := 1; i < len(c.cstart); i++ {
+		c.cstart[i] += c.cstart[i-1]
+	}
+	c.cpost = make([]posting, c.cstart[len(c.cstart)-1])
+	fill := slices.Clone(c.cstart)
+	for cl, m := range sums {
+		var norm float64
+		for _, x := range m {
+			norm += x * x
+		}
+		norm = math.Sqrt(norm)
+		for _, id := range slices.Sorted(maps.Keys(m)) {
+			c.cpost[fill[id]] = posting{doc: uint16(cl), w: uint16(math.Round(m[id] / norm * weightScale))}
+			fill[id]++
+		}
+	}
+}
+
 // classScratch is the working memory of one classification.
 type classScratch struct {
+	cent    []float64 // per class, the centroid similarity
 	hashes  []uint64
 	v       vector
 	sim     []float32 // per training message
 	touched []int32
 	top     [][neighbours]float32 // per class, best similarities, highest first
+}
+
+// centroidScores returns, per class, the cosine similarity of the message
+// to the class's centroid; out is reused.
+func (c *classifier) centroidScores(ws []string, out []float64) []float64 {
+	s := c.scratch.Get().(*classScratch)
+	defer c.scratch.Put(s)
+	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
+	s.v = c.vocab.vectorize(s.hashes, s.v)
+	clear(s.cent)
+	for j, id := range s.v.ids {
+		q := float64(s.v.vals[j])
+		for _, p := range c.cpost[c.cstart[id]:c.cstart[id+1]] {
+			s.cent[p.doc] += q * float64(p.w) / weightScale
+		}
+	}
+	return append(out[:0], s.cent...)
 }
 
 // scores returns, per class, how close the message (normalised words) is

@@ -111,6 +111,8 @@ func TestCrossValidation(t *testing.T) {
 			set.ChatScore = x
 		case "calmw":
 			set.CalmWeight = x
+		case "centroid":
+			set.Centroid = x
 		case "near":
 			set.NearAcute = x
 		case "short":

@@ -98,6 +98,7 @@ type Settings struct {
 	LexWeight     float64 // how much the lexical score adds at most
 	LexHalf       float64 // the lexical score that adds half of LexWeight
 	Nearest       float64 // the weight of the single nearest example against the k nearest
+	Centroid      float64 // how much the similarity to an entry's centroid adds
 	ConceptRepeat int     // how many words a concept counts as
 	MinScore      float64 // below this nothing is offered: "I don't know that yet"
 	ScopeMargin   float64 // an out-of-scope example this much nearer than any entry's declines
@@ -122,8 +123,9 @@ func DefaultSettings() Settings {
 		LexWeight:     0.5,
 		LexHalf:       6,
 		Nearest:       0.25,
+		Centroid:      2,
 		ConceptRepeat: 4,
-		MinScore:      0.3,
+		MinScore:      0.4,
 		ScopeMargin:   -0.1,
 		SureScore:     0.5,
 		SureMargin:    1.15,
@@ -255,6 +257,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 type searchScratch struct {
 	cls, top1, lex []float64
 	wcls, wtop1    []float64 // of one window of a long message
+	cent           []float64
 	ranked         []Result
 }
 
@@ -367,9 +370,15 @@ func (m *Matcher) rank(ws []string, s *searchScratch) []Result {
 			break
 		}
 	}
+	if m.set.Centroid > 0 {
+		s.cent = m.cls.centroidScores(ws, s.cent)
+	}
 	ranked := s.ranked[:0]
 	for i := range m.entries {
 		score := (1-m.set.Nearest)*s.cls[i] + m.set.Nearest*s.top1[i] + m.set.LexWeight*s.lex[i]/(s.lex[i]+m.set.LexHalf)
+		if m.set.Centroid > 0 {
+			score += m.set.Centroid * s.cent[i]
+		}
 		ranked = append(ranked, Result{ID: m.classes[i], Score: score})
 	}
 	s.ranked = ranked
