@@ -1,7 +1,6 @@
 package match
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -95,42 +94,55 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 }
 
 // centroids sums each class's message vectors, scales the sums to unit
-// length and keeps them by feature.
+// length and keeps them by feature. One dense row is reused class by class,
+// which is far cheaper than a map per class.
 func (c *classifier) centroids(vs []vector, classes int) {
-	sums := make([]map[int32]float64, classes)
-	for i, v := range vs {
-		cl := c.classOf[i]
-		if cl < 0 {
-			continue
-		}
-		if sums[cl] == nil {
-			sums[cl] = map[int32]float64{}
-		}
-		for j, id := range v.ids {
-			sums[cl][id] += float64(v.vals[j])
+	byClass := make([][]int, classes)
+	for i := range vs {
+		if cl := c.classOf[i]; cl >= 0 {
+			byClass[cl] = append(byClass[cl], i)
 		}
 	}
-	c.cstart = make([]int32, len(c.start))
-	for _, m := range sums {
-		for id := range m {
-			c.cstart[id+1]++
+	type entry struct {
+		id    int32
+		class uint16
+		w     float64
+	}
+	var all []entry
+	row := make([]float64, len(c.vocab.idf))
+	var touched []int32
+	for cl, docs := range byClass {
+		for _, i := range docs {
+			for j, id := range vs[i].ids {
+				if row[id] == 0 {
+					touched = append(touched, id)
+				}
+				row[id] += float64(vs[i].vals[j])
+			}
 		}
+		var norm float64
+		for _, id := range touched {
+			norm += row[id] * row[id]
+		}
+		norm = math.Sqrt(norm)
+		for _, id := range touched {
+			all = append(all, entry{id, uint16(cl), row[id] / norm})
+			row[id] = 0
+		}
+		touched = touched[:0]
+	}
+	c.cstart = make([]int32, len(c.start))
+	for _, e := range all {
+		c.cstart[e.id+1]++
 	}
 	for i := 1; i < len(c.cstart); i++ {
 		c.cstart[i] += c.cstart[i-1]
 	}
-	c.cpost = make([]posting, c.cstart[len(c.cstart)-1])
+	c.cpost = make([]posting, len(all))
 	fill := slices.Clone(c.cstart)
-	for cl, m := range sums {
-		var norm float64
-		for _, x := range m {
-			norm += x * x
-		}
-		norm = math.Sqrt(norm)
-		for _, id := range slices.Sorted(maps.Keys(m)) {
-			c.cpost[fill[id]] = posting{doc: uint16(cl), w: uint16(math.Round(m[id] / norm * weightScale))}
-			fill[id]++
-		}
+	for _, e := range all { // classes in order, so each feature's list is too
+		c.cpost[fill[e.id]] = posting{doc: e.class, w: uint16(math.Round(e.w * weightScale))}
+		fill[e.id]++
 	}
 }
 

@@ -153,7 +153,10 @@ func New(c *Corpus) *Matcher { return NewWithSettings(c, DefaultSettings()) }
 
 // NewWithSettings is New with other settings.
 func NewWithSettings(c *Corpus, set Settings) *Matcher {
-	m := &Matcher{lex: buildIndex(c), entries: len(c.Entries), set: set, languages: c.Languages}
+	m := &Matcher{entries: len(c.Entries), set: set, languages: c.Languages}
+	// The lexical index needs nothing of the rest: build it alongside.
+	lexDone := make(chan *index)
+	go func() { lexDone <- buildIndex(c) }()
 	cs := buildConcepts(c.Concepts)
 	cs.repeat = set.ConceptRepeat
 	m.concepts = cs
@@ -250,6 +253,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 	m.cls = trainClassifier(cs, len(m.classes), len(c.Languages), docs)
 	m.danger = trainDetector(cs, m.cls.vocab, pos, calm, neg, set)
 	m.cls.vocab.trained()
+	m.lex = <-lexDone
 	m.pool.New = func() any { return &searchScratch{} }
 	return m
 }
