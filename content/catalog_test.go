@@ -9,7 +9,7 @@ import (
 
 func mustLoad(tb testing.TB) *Catalog {
 	tb.Helper()
-	cat, _, err := Load(Embedded())
+	cat, _, err := LoadEmbedded()
 	if err != nil {
 		tb.Fatalf("load embedded catalog: %v", err)
 	}

@@ -16,7 +16,7 @@ const maxResults = 5
 
 func mustLoad(tb testing.TB) *content.Catalog {
 	tb.Helper()
-	cat, _, err := content.Load(content.Embedded())
+	cat, _, err := content.LoadEmbedded()
 	if err != nil {
 		tb.Fatalf("load embedded catalog: %v", err)
 	}
