@@ -13,6 +13,8 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("centre:\n  hours:\n    - days: mon-fri\n      open: \"10:00\"\n      close: \"09:00\"\n"))
 	f.Add([]byte("topic: [\n"))
 	f.Add([]byte("entries:\n  - id: x\n    text: {nb: 1}\n"))
+	f.Add([]byte("examples:\n  lang: nb\n  entries:\n    legal-aid: [\"gratis advokat\", \"gratis advokat!\"]\n  danger:\n    acute: [hjelp]\n    not-acute: [hjelp]\n  small-talk:\n    ok: [\"👍\"]\n"))
+	f.Add([]byte("concepts:\n  lang: th\n  words:\n    hit: [\"ตี*\", \"ผัวตี\", \"*\", \"ab*\"]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, report, err := Load(fstest.MapFS{"f.yaml": {Data: data}})
 		if err != nil && len(report.Errors()) == 0 {

@@ -100,6 +100,11 @@ type vector struct {
 // nothing about any, and would make every search walk them all.
 const commonShare = 0.03
 
+// minCommon keeps small catalogs (tests, a new deployment) from losing
+// their features to commonShare: a feature is common only in 50 messages
+// or more.
+const minCommon = 50
+
 // vocabulary knows the features seen in training: their hashes, sorted
 // (a feature's ID is its place there, found by binary search, which takes
 // a fraction of a map's memory), and each one's weight.
@@ -129,7 +134,7 @@ func learnVocabulary(docs [][]uint64) *vocabulary {
 	slices.Sort(v.hashes)
 	n := float64(len(docs))
 	for i, h := range v.hashes {
-		if float64(df[h]) <= commonShare*n {
+		if float64(df[h]) <= max(commonShare*n, minCommon) {
 			v.idf[i] = float32(math.Log((n+1)/(float64(df[h])+1)) + 1)
 		}
 		df[h] = int32(i) // the map becomes hash → ID for training

@@ -1,0 +1,143 @@
+package match
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// referenceGrams is the character n-grams of "<w>" the plain way: every
+// substring of minGram to maxGram runes, as strings.
+func referenceGrams(w string) []string {
+	r := []rune("<" + w + ">")
+	var out []string
+	for n := minGram; n <= maxGram; n++ {
+		for i := 0; i+n <= len(r); i++ {
+			out = append(out, string(r[i:i+n]))
+		}
+	}
+	return out
+}
+
+// TestGramsMatchReference: the offset arithmetic of appendFeatures yields
+// the same n-grams as cutting the runes of "<w>" directly.
+func TestGramsMatchReference(t *testing.T) {
+	for _, w := range []string{"ab", "abc", "oppholdstillatelse", "يضربني", "ตีหนู", "ይወቕዓኒ", "б'є", "x"} {
+		w = normalize(w)
+		got := appendFeatures(nil, []string{w})[1:] // after the word itself
+		var want []uint64
+		for _, g := range referenceGrams(w) {
+			h := uint64(seedGram)
+			for _, r := range g {
+				switch r {
+				case '<', '>':
+					h = (h ^ uint64(r)) * fnvPrime
+				default:
+					h = hashString(h, string(r))
+				}
+			}
+			want = append(want, h)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%q: %d grams %x, want %d %x", w, len(got), got, len(want), want)
+		}
+		if n := utf8.RuneCountInString(w) + 2; n >= minGram && len(got) == 0 {
+			t.Errorf("%q: no grams", w)
+		}
+	}
+}
+
+// TestClassifierMatchesReference compares the classifier's inverted-index
+// scores with brute force: every training message's cosine similarity to
+// the question, the k best per class averaged, computed on dense vectors.
+func TestClassifierMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vocab := strings.Fields("udi klage vedtak barnevernet fastlege tolk nav kurs norsk slår hjelp permit renew visa doctor lawyer free")
+	const classes = 4
+	var docs []trainDoc
+	var texts [][]string
+	for i := range 60 {
+		ws := make([]string, 1+rng.IntN(6))
+		for j := range ws {
+			ws[j] = vocab[rng.IntN(len(vocab))]
+		}
+		texts = append(texts, ws)
+		docs = append(docs, trainDoc{class: int32(i % classes), lang: -1, danger: -1, hashes: (*concepts)(nil).sortedFeatures(ws, nil)})
+	}
+	c := trainClassifier(nil, classes, 0, docs)
+	dense := func(ws []string) map[int32]float64 {
+		v := c.vocab.vectorize((*concepts)(nil).sortedFeatures(ws, nil), vector{})
+		m := map[int32]float64{}
+		for j, id := range v.ids {
+			m[id] = float64(v.vals[j])
+		}
+		return m
+	}
+	for q := range 20 {
+		ws := slices.Clone(texts[(q*7)%len(texts)][:1])
+		ws = append(ws, vocab[q%len(vocab)])
+		qv := dense(ws)
+		best := make([][]float64, classes)
+		for i, d := range texts {
+			var sim float64
+			for id, x := range dense(d) {
+				sim += x * qv[id]
+			}
+			if sim > 0 {
+				best[docs[i].class] = append(best[docs[i].class], sim)
+			}
+		}
+		got, top1 := c.scores(ws, nil, nil)
+		for cl := range classes {
+			slices.SortFunc(best[cl], func(a, b float64) int { return int(math.Copysign(1, b-a)) })
+			var sum, first float64
+			for i, x := range best[cl][:min(neighbours, len(best[cl]))] {
+				sum += x
+				if i == 0 {
+					first = x
+				}
+			}
+			// Weights are kept in 16 bits: allow their rounding.
+			if math.Abs(got[cl]-sum/neighbours) > 1e-3 || math.Abs(top1[cl]-first) > 1e-3 {
+				t.Errorf("%v class %d: got %.5f/%.5f, reference %.5f/%.5f", ws, cl, got[cl], top1[cl], sum/neighbours, first)
+			}
+		}
+	}
+}
+
+// TestDetectorLearnsAndMatchesReference: on a toy set the detector
+// separates what it was taught, and its probability is the plain logistic
+// function of its weights over the message's vector.
+func TestDetectorLearnsAndMatchesReference(t *testing.T) {
+	var cs *concepts
+	hash := func(s string) []uint64 { return cs.sortedFeatures(words(s), nil) }
+	pos := [][]uint64{hash("he hits me now"), hash("help he is here"), hash("he will kill me tonight")}
+	calm := [][]uint64{hash("he hit me years ago"), hash("is hitting a child legal")}
+	neg := [][]uint64{hash("how do i renew my permit"), hash("where is the doctor"), hash("free lawyer please"), hash("norwegian course")}
+	all := append(append(append([][]uint64{}, pos...), calm...), neg...)
+	vocab := learnVocabulary(all)
+	set := DefaultSettings()
+	set.Epochs = 60
+	d := trainDetector(cs, vocab, pos, calm, neg, set)
+	for _, s := range []string{"he hits me now", "help he is here"} {
+		if !d.acute(words(s)) {
+			t.Errorf("%q not acute after training on it (p=%.2f)", s, d.probability(words(s)))
+		}
+	}
+	for _, s := range []string{"how do i renew my permit", "where is the doctor"} {
+		if d.acute(words(s)) {
+			t.Errorf("%q acute after training on it as not (p=%.2f)", s, d.probability(words(s)))
+		}
+	}
+	v := vocab.vectorize(hash("he hits me now"), vector{})
+	z := d.b
+	for j, id := range v.ids {
+		z += float64(d.w[id]) * float64(v.vals[j])
+	}
+	if got, want := d.probability(words("he hits me now")), 1/(1+math.Exp(-z)); math.Abs(got-want) > 1e-12 {
+		t.Errorf("probability %.6f, reference %.6f", got, want)
+	}
+}
