@@ -13,20 +13,10 @@ import (
 // matcher about the others.
 func (d *decoder) concepts(f field, cat *Catalog) {
 	m := d.mapping(f.node, "concepts", "lang", "words")
-	lang := d.str(m["lang"], "lang")
-	switch {
-	case lang == "":
-		d.errorf(f.key.Line, "concepts need lang: the language of their words")
-		return
-	case !KnownLanguage(lang):
-		d.errorf(m["lang"].node.Line, "unknown language code %q in lang (use one of %v)", lang, Languages())
+	lang, ok := d.fileLang(f, m, "concepts", cat.conceptLangs)
+	if !ok {
 		return
 	}
-	if prev, dup := cat.conceptLangs[lang]; dup {
-		d.errorf(m["lang"].node.Line, "concepts in %s are also in %s: keep one file per language", lang, prev)
-		return
-	}
-	cat.conceptLangs[lang] = d.file
 	words := d.mapping(m["words"].node, "words")
 	for _, id := range sortedByLine(words) {
 		if !idPattern.MatchString(id) {

@@ -25,23 +25,10 @@ type example struct {
 // entry, danger examples both ways, small talk and out-of-scope questions.
 func (d *decoder) examples(f field, cat *Catalog) {
 	m := d.mapping(f.node, "examples", "lang", "entries", "danger", "small-talk", "out-of-scope")
-	lang := d.str(m["lang"], "lang")
-	switch {
-	case lang == "":
-		d.errorf(f.key.Line, "examples need lang: the language they are written in")
-		return
-	case !KnownLanguage(lang):
-		d.errorf(m["lang"].node.Line, "unknown language code %q in lang (use one of %v)", lang, Languages())
+	lang, ok := d.fileLang(f, m, "examples", cat.exampleLangs)
+	if !ok {
 		return
 	}
-	if want := strings.TrimSuffix(strings.TrimPrefix(path.Base(d.file), "examples-"), ".yaml"); want != path.Base(d.file) && KnownLanguage(want) && want != lang {
-		d.errorf(m["lang"].node.Line, "lang is %q but the file is named for %q", lang, want)
-	}
-	if prev, dup := cat.exampleLangs[lang]; dup {
-		d.errorf(m["lang"].node.Line, "examples in %s are also in %s: keep one file per language", lang, prev)
-		return
-	}
-	cat.exampleLangs[lang] = d.file
 	add := func(entry, list string, n *yaml.Node) {
 		if n.Kind != yaml.ScalarNode {
 			d.errorf(n.Line, "an example must be text")
@@ -105,6 +92,31 @@ func meaning(e example) string {
 		return e.entry
 	}
 	return e.list
+}
+
+// fileLang reads the lang: of a per-language file (examples-<lang>.yaml,
+// concepts-<lang>.yaml) and checks it: known, the one the file is named
+// for, and in no other file of that kind (seen: language → file).
+func (d *decoder) fileLang(f field, m map[string]field, kind string, seen map[string]string) (string, bool) {
+	lang := d.str(m["lang"], "lang")
+	switch {
+	case lang == "":
+		d.errorf(f.key.Line, "%s need lang: the language they are written in", kind)
+		return "", false
+	case !KnownLanguage(lang):
+		d.errorf(m["lang"].node.Line, "unknown language code %q in lang (use one of %v)", lang, Languages())
+		return "", false
+	}
+	base := path.Base(d.file)
+	if want := strings.TrimSuffix(strings.TrimPrefix(base, kind+"-"), ".yaml"); want != base && KnownLanguage(want) && want != lang {
+		d.errorf(m["lang"].node.Line, "lang is %q but the file is named for %q", lang, want)
+	}
+	if prev, dup := seen[lang]; dup {
+		d.errorf(m["lang"].node.Line, "%s in %s are also in %s: keep one file per language", kind, lang, prev)
+		return "", false
+	}
+	seen[lang] = d.file
+	return lang, true
 }
 
 func sortedByLine(m map[string]field) []string {
