@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -159,9 +160,17 @@ func (s *Service) getUpdates(ctx context.Context, offset int64) ([]json.RawMessa
 	return r.Result, nil
 }
 
-// redactToken keeps the token out of error messages, which quote the URL.
+// redactToken keeps the token out of error messages, which quote the URL,
+// the token as written or escaped for a URL.
 func redactToken(err error, token string) error {
-	return errors.New(strings.ReplaceAll(err.Error(), token, "***"))
+	if err == nil || token == "" {
+		return err
+	}
+	msg := err.Error()
+	for _, t := range []string{token, url.PathEscape(token), url.QueryEscape(token)} {
+		msg = strings.ReplaceAll(msg, t, "***")
+	}
+	return errors.New(msg)
 }
 
 // secretHeader is where Telegram puts the webhook's secret token.

@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Tran
 	}
 	api, err := tg.New(cfg.Token, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("telegram: connect: %w", err)
+		return nil, fmt.Errorf("telegram: connect: %w", redactToken(err, cfg.Token))
 	}
 	m := NewMetrics()
 	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "veiviser_unanswered_questions_total",

@@ -43,3 +43,12 @@ func TestWholeBodyHasALength(t *testing.T) {
 		t.Errorf("broken body: err = %v, want %v", err, broken)
 	}
 }
+
+func TestRedactToken(t *testing.T) {
+	const token = "123456:AA-b_c/d+e"
+	err := errors.New(`Post "http://x/bot123456:AA-b_c/d+e/getMe" or http://x/bot123456:AA-b_c%2Fd+e or q=123456%3AAA-b_c%2Fd%2Be`)
+	got := redactToken(err, token).Error()
+	if strings.Contains(got, "AA-b_c") {
+		t.Errorf("token left in %q", got)
+	}
+}

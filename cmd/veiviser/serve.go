@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -35,8 +37,12 @@ type serveConfig struct {
 	LogLevel    slog.Level
 }
 
+// tokenPattern is what a bot token from @BotFather looks like.
+var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$`)
+
 // parseServeConfig reads the environment, then flags of the same name
-// (lower case, e.g. --telegram-api-url) that win over it. It touches no
+// (lower case, e.g. --telegram-api-url) that win over it; the token is
+// not a flag. It touches no
 // process state, so tests can call it with any env.
 func parseServeConfig(args, env []string) (serveConfig, error) {
 	vars := map[string]string{}
@@ -52,6 +58,12 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 	fl.SetOutput(io.Discard)
 	flags := map[string]*string{}
 	for _, n := range names {
+		if n == "TELEGRAM_TOKEN" {
+			// Not a flag: a command line is visible to every user of the
+			// machine (ps). The token comes from the environment or a file.
+			flags[n] = new(string)
+			continue
+		}
 		flags[n] = fl.String(strings.ReplaceAll(strings.ToLower(n), "_", "-"), "", n)
 	}
 	if err := fl.Parse(args); err != nil {
@@ -68,7 +80,9 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 	}
 	cfg := serveConfig{DB: get("VEIVISER_DB", "veiviser.db"), ContentDir: get("VEIVISER_CONTENT_DIR", "")}
 	tc := &cfg.Telegram
-	tc.Token = get("TELEGRAM_TOKEN", "")
+	// Trimmed: an env file written on Windows leaves a \r that would end
+	// up in every request URL, and in error messages quoting it.
+	tc.Token = strings.TrimSpace(get("TELEGRAM_TOKEN", ""))
 	if file := get("TELEGRAM_TOKEN_FILE", ""); file != "" && tc.Token == "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
@@ -79,10 +93,18 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 	if tc.Token == "" {
 		return cfg, errors.New("TELEGRAM_TOKEN is required (from @BotFather), or TELEGRAM_TOKEN_FILE")
 	}
-	if !strings.Contains(tc.Token, ":") {
-		return cfg, errors.New("TELEGRAM_TOKEN does not look like a bot token (123456:ABC…)")
+	if !tokenPattern.MatchString(tc.Token) {
+		return cfg, errors.New("TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then letters, digits, _ and -)")
 	}
 	tc.APIURL = get("TELEGRAM_API_URL", "")
+	if tc.APIURL != "" {
+		// Checked here, not by the first request, whose error would quote
+		// the whole URL with the token in it.
+		u, err := url.Parse(tc.APIURL)
+		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			return cfg, errors.New("TELEGRAM_API_URL must be an http(s) URL like https://api.telegram.org")
+		}
+	}
 	tc.WebhookURL = get("VEIVISER_WEBHOOK_URL", "")
 	tc.WebhookSecret = get("VEIVISER_WEBHOOK_SECRET", "")
 	tc.Listen = get("VEIVISER_LISTEN", "127.0.0.1:8443")
