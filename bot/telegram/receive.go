@@ -220,7 +220,8 @@ func (s *Service) runWebhook(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram: webhook listen %s: %w", s.cfg.Listen, err)
 	}
-	srv := &http.Server{Handler: s.WebhookHandler(), ReadHeaderTimeout: 10 * time.Second}
+	ln = limitListener(ln)
+	srv := newServer(s.WebhookHandler())
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -303,7 +303,8 @@ func (s *Service) serveOps() (*http.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: listen %s: %w", s.cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	ln = limitListener(ln)
+	srv := newServer(mux)
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("ops server", "err", err)
