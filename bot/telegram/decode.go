@@ -126,20 +126,27 @@ func (d *Decoded) callback(q *models.CallbackQuery) {
 	msg := q.Message.Message
 	var chat int64
 	var msgID int
+	// A button under a message too old for Telegram to show (date 0)
+	// still tells its chat: it is checked like any other, so a press in
+	// the advisors' group never reaches the women's engine.
+	var chatType models.ChatType
 	switch {
 	case msg != nil:
-		chat, msgID = msg.Chat.ID, msg.ID
-		if msg.Chat.Type != models.ChatTypePrivate {
-			if d.advisorChat == 0 || chat != d.advisorChat {
-				return
-			}
-			d.Event.Advisor, d.Event.From, d.Event.FromName = true, q.From.ID, q.From.FirstName
-			d.Event.Thread = msg.MessageThreadID
-		}
+		chat, msgID, chatType = msg.Chat.ID, msg.ID, msg.Chat.Type
+		d.Event.Thread = msg.MessageThreadID
 	case q.Message.InaccessibleMessage != nil:
-		chat = q.Message.InaccessibleMessage.Chat.ID
+		chat, chatType = q.Message.InaccessibleMessage.Chat.ID, q.Message.InaccessibleMessage.Chat.Type
 	default:
 		return
+	}
+	if chatType != models.ChatTypePrivate || chat < 0 {
+		if d.advisorChat == 0 || chat != d.advisorChat {
+			d.Event.Thread = 0
+			return
+		}
+		d.Event.Advisor, d.Event.From, d.Event.FromName = true, q.From.ID, q.From.FirstName
+	} else {
+		d.Event.Thread = 0
 	}
 	if chat == 0 {
 		return

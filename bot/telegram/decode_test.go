@@ -37,6 +37,24 @@ func TestDecode(t *testing.T) {
 					t.Errorf("%+v", d)
 				}
 			}},
+		{"CallbackOnOldMessageInAdvisorGroup", `{"update_id":20,"callback_query":{"id":"q2","data":"tc:3","chat_instance":"c","from":{"id":301,"is_bot":false,"first_name":"Amina"},"message":{"message_id":70,"date":0,"chat":{"id":-555,"type":"supergroup"}}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Handle || !d.Event.Advisor || d.Event.From != 301 || d.Event.Chat != -555 {
+					t.Errorf("a press under an old message in the advisors' group is not an advisor's: %+v", d.Event)
+				}
+			}},
+		{"CallbackOnOldMessageInOtherGroup", `{"update_id":21,"callback_query":{"id":"q3","data":"m","chat_instance":"c","from":{"id":9,"is_bot":false},"message":{"message_id":70,"date":0,"chat":{"id":-777,"type":"group"}}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Handle {
+					t.Errorf("a press in a stranger's group reached the engine: %+v", d.Event)
+				}
+			}},
+		{"CallbackOnOldMessagePrivate", `{"update_id":22,"callback_query":{"id":"q4","data":"m","chat_instance":"c","from":{"id":42,"is_bot":false},"message":{"message_id":70,"date":0,"chat":{"id":42,"type":"private"}}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Handle || d.Event.Advisor || d.Event.Chat != 42 {
+					t.Errorf("a press under her old message: %+v", d.Event)
+				}
+			}},
 		{"Blocked", `{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"member","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"kicked","user":{"id":1,"is_bot":true},"until_date":0}}}`,
 			func(t *testing.T, d Decoded) {
 				if d.BlockedChat != 42 || d.Handle {
