@@ -52,9 +52,13 @@ func (dec Decoder) Decode(u *models.Update) Decoded {
 		d.Kind = "message"
 		d.message(u.Message)
 	case u.EditedMessage != nil:
-		// A corrected question deserves a fresh answer.
+		// A corrected question deserves a fresh answer; a corrected command
+		// is not a new one (an edited /broadcast must not go out twice).
 		d.Kind = "edited_message"
 		d.message(u.EditedMessage)
+		if d.Event.Kind == bot.EventCommand {
+			d.Handle = false
+		}
 	case u.CallbackQuery != nil:
 		d.Kind = "callback_query"
 		d.callback(u.CallbackQuery)

@@ -55,6 +55,18 @@ func TestDecode(t *testing.T) {
 					t.Errorf("a press under her old message: %+v", d.Event)
 				}
 			}},
+		{"EditedCommand", `{"update_id":23,"edited_message":{"message_id":5,"date":1,"edit_date":2,"text":"/broadcast all hello again","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Handle {
+					t.Errorf("an edited command reached the engine: %+v", d.Event)
+				}
+			}},
+		{"EditedQuestion", `{"update_id":24,"edited_message":{"message_id":5,"date":1,"edit_date":2,"text":"how do i renew my permit","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Handle || d.Event.Kind != bot.EventText {
+					t.Errorf("an edited question is not answered again: %+v", d.Event)
+				}
+			}},
 		{"Blocked", `{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"member","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"kicked","user":{"id":1,"is_bot":true},"until_date":0}}}`,
 			func(t *testing.T, d Decoded) {
 				if d.BlockedChat != 42 || d.Handle {
