@@ -190,7 +190,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			log.Info("using published content", "version", v.Number)
 		}
 	}
-	go cat.Warm()
+	go func() {
+		cat.Warm()
+		// Training takes several times the memory the trained matcher
+		// keeps; give it back to the system now rather than whenever the
+		// runtime gets round to it, so RSS is what serve really needs.
+		debug.FreeOSMemory()
+	}()
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood, Staff: cfg.Staff,
 		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter}, Content: st, Reload: reload})
 	hup := make(chan os.Signal, 1)
