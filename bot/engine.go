@@ -185,10 +185,16 @@ func (t *turn) dispatch() {
 		}
 		// A first message is answered too, after the greeting; if it
 		// sounds like danger, the emergency numbers come before anything.
-		if t.isNew && !t.cat.Search(t.ev.Text, "").Emergency {
+		danger := t.cat.Search(t.ev.Text, "").Emergency
+		if t.isNew && !danger {
 			t.welcome()
 		}
 		t.question(t.ev.Text)
+		if _, sure := t.e.strings.Match(t.ev.LangHint); t.isNew && danger && !sure {
+			// The numbers came first, in a language guessed from a phone
+			// set to one the bot does not speak (ru): now let her choose.
+			t.send(t.tr("ChooseLanguage"), t.languageButtons())
+		}
 	case EventDocument:
 		if t.e.staff[t.ev.Chat] && t.e.content != nil {
 			t.upload()

@@ -62,3 +62,21 @@ func TestUnderstanding(t *testing.T) {
 		t.Errorf("the out-of-scope question is not kept for staff: %+v", qs)
 	}
 }
+
+// TestDangerFromUnknownLanguagePhone: a first message in danger from a
+// phone set to a language the bot does not speak gets the emergency
+// numbers first, then the language menu.
+func TestDangerFromUnknownLanguagePhone(t *testing.T) {
+	e, st := newEngine(t)
+	if err := e.Handle(context.Background(), bot.Event{Chat: 4712, Kind: bot.EventText, Text: "помогите он меня бьет", LangHint: "ru"}); err != nil {
+		t.Fatal(err)
+	}
+	got := drain(t, st)
+	if len(got) < 2 || !strings.Contains(got[0].Text, "112") {
+		t.Fatalf("emergency numbers not first: %+v", got)
+	}
+	last := got[len(got)-1]
+	if len(last.Buttons) < 5 || last.Buttons[0][0].Data != "l:nb" {
+		t.Errorf("no language menu after the emergency numbers: %+v", last)
+	}
+}
