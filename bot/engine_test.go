@@ -18,6 +18,13 @@ func newEngine(tb testing.TB) (*bot.Engine, *store.Store) {
 	return bottest.Engine(tb, "", bot.Config{})
 }
 
+// exchange hands the engine one event and returns what it queued.
+func exchange(t *testing.T, e *bot.Engine, st *store.Store, ev bot.Event) []bot.Action {
+	t.Helper()
+	do(t, e, ev)
+	return drain(t, st)
+}
+
 // drain returns and removes everything queued.
 func drain(tb testing.TB, st *store.Store) []bot.Action {
 	tb.Helper()

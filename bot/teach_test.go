@@ -23,10 +23,7 @@ func TestTeachLoop(t *testing.T) {
 		t.Helper()
 		n++
 		ev.ID = "ev" + string(rune('a'+n%26)) + strings.Repeat("x", n/26)
-		if err := e.Handle(ctx, ev); err != nil {
-			t.Fatal(err)
-		}
-		return drain(t, st)
+		return exchange(t, e, st, ev)
 	}
 	text := func(chat int64, s string) []bot.Action {
 		return send(bot.Event{Chat: chat, Kind: bot.EventText, Text: s, LangHint: "nb"})
@@ -98,13 +95,7 @@ func TestAdvisorTagsEntryOnClose(t *testing.T) {
 	const question = "qwzx plork vrrb?"
 	e, st := bottest.EngineWithContent(t, bot.Config{Staff: []int64{staff}, Escalation: bot.Escalation{Chat: group, Lang: "en"}})
 	ctx := context.Background()
-	do := func(ev bot.Event) []bot.Action {
-		t.Helper()
-		if err := e.Handle(ctx, ev); err != nil {
-			t.Fatal(err)
-		}
-		return drain(t, st)
-	}
+	do := func(ev bot.Event) []bot.Action { t.Helper(); return exchange(t, e, st, ev) }
 	do(bot.Event{Chat: woman, Kind: bot.EventButton, Data: "l:nb", LangHint: "nb"})
 	do(bot.Event{Chat: woman, Kind: bot.EventText, Text: question})
 	do(bot.Event{Chat: woman, Kind: bot.EventButton, Data: "p"})

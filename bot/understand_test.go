@@ -21,17 +21,7 @@ func TestUnderstanding(t *testing.T) {
 		if kind == bot.EventButton {
 			ev.Data, ev.Text = text, ""
 		}
-		if err := e.Handle(ctx, ev); err != nil {
-			t.Fatal(err)
-		}
-		return drain(t, st)
-	}
-	texts := func(acts []bot.Action) string {
-		var b strings.Builder
-		for _, a := range acts {
-			b.WriteString(a.Text + "\n")
-		}
-		return b.String()
+		return exchange(t, e, st, ev)
 	}
 	say(bot.EventButton, "l:nb")
 
@@ -68,10 +58,7 @@ func TestUnderstanding(t *testing.T) {
 // numbers first, then the language menu.
 func TestDangerFromUnknownLanguagePhone(t *testing.T) {
 	e, st := newEngine(t)
-	if err := e.Handle(context.Background(), bot.Event{Chat: 4712, Kind: bot.EventText, Text: "помогите он меня бьет", LangHint: "ru"}); err != nil {
-		t.Fatal(err)
-	}
-	got := drain(t, st)
+	got := exchange(t, e, st, bot.Event{Chat: 4712, Kind: bot.EventText, Text: "помогите он меня бьет", LangHint: "ru"})
 	if len(got) < 2 || !strings.Contains(got[0].Text, "112") {
 		t.Fatalf("emergency numbers not first: %+v", got)
 	}
