@@ -87,8 +87,9 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 		}
 	}
 	c.centroids(vs, classes)
+	n := len(docs) // not docs itself: the closure would keep every message's features alive
 	c.scratch.New = func() any {
-		return &classScratch{sim: make([]float32, len(docs)), top: make([][neighbours]float32, max(classes, langs, 2)), cent: make([]float64, classes)}
+		return &classScratch{sim: make([]float32, n), top: make([][neighbours]float32, max(classes, langs, 2)), cent: make([]float64, classes)}
 	}
 	return c
 }
