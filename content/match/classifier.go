@@ -67,10 +67,10 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 	c := &classifier{concepts: cs, classes: classes, langs: langs, vocab: learnVocabulary(hashed),
 		classOf: make([]int32, len(docs)), langOf: make([]int32, len(docs)), dangerOf: make([]int32, len(docs))}
 	vs := make([]vector, len(docs))
+	parallel(len(docs), func(i int) { vs[i] = c.vocab.vectorize(docs[i].hashes, vector{}) })
 	c.start = make([]int32, len(c.vocab.idf)+1)
 	for i, d := range docs {
 		c.classOf[i], c.langOf[i], c.dangerOf[i] = d.class, d.lang, d.danger
-		vs[i] = c.vocab.vectorize(d.hashes, vector{})
 		for _, id := range vs[i].ids {
 			c.start[id+1]++
 		}

@@ -41,9 +41,7 @@ func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, s
 	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort)}
 	d.w = make([]float32, len(d.vocab.idf))
 	vs := make([]vector, len(docs))
-	for i := range docs {
-		vs[i] = d.vocab.vectorize(docs[i], vector{})
-	}
+	parallel(len(docs), func(i int) { vs[i] = d.vocab.vectorize(docs[i], vector{}) })
 	// Acute examples are the fewer; balance weighs them up, partly (0 not
 	// at all, 1 as much as all the others together).
 	weight := [2]float64{1, 1}

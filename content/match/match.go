@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -167,17 +168,40 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 		hashes []uint64
 	}
 	cache := map[string]*text{}
-	featuresOf := func(s string) *text {
-		if t, ok := cache[s]; ok {
-			return t
+	var all []string
+	for _, e := range c.Entries {
+		for _, t := range e.Text {
+			all = append(all, t.Title)
+			all = append(all, t.Keywords...)
 		}
-		t := &text{words: words(s)}
+		for _, ex := range e.Examples {
+			all = append(all, ex.Text)
+		}
+	}
+	for _, xs := range [][]Example{c.OutOfScope, c.Acute, c.Calm} {
+		for _, ex := range xs {
+			all = append(all, ex.Text)
+		}
+	}
+	for _, xs := range c.SmallTalk {
+		for _, ex := range xs {
+			all = append(all, ex.Text)
+		}
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	texts := make([]text, len(all))
+	parallel(len(all), func(i int) {
+		t := &texts[i]
+		t.words = words(all[i])
 		if len(t.words) > 0 {
 			t.hashes = cs.sortedFeatures(t.words, nil)
 		}
-		cache[s] = t
-		return t
+	})
+	for i, s := range all {
+		cache[s] = &texts[i]
 	}
+	featuresOf := func(s string) *text { return cache[s] }
 	var docs []trainDoc
 	type key struct {
 		class int
@@ -438,6 +462,21 @@ func (m *Matcher) cry(ws []string) bool {
 
 func hasSymbol(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.So, r) })
+}
+
+// parallel runs f(0) … f(n-1) on every processor: training is most of
+// the cost of loading content, and it splits into independent pieces.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func sortedKeys[V any](m map[string]V) []string {
