@@ -157,58 +157,73 @@ type classScratch struct {
 	top     [][neighbours]float32 // per class, best similarities, highest first
 }
 
-// centroidScores returns, per class, the cosine similarity of the message
-// to the class's centroid; out is reused.
-func (c *classifier) centroidScores(ws []string, out []float64) []float64 {
+// near is what one pass over the training messages finds for a message.
+type near struct {
+	mean, top1 []float64 // per class: mean similarity of its k nearest, and of its nearest
+	cent       []float64 // per class: similarity to its centroid (when asked for)
+	acute      float64   // similarity of the nearest acute example
+	calm       float64   // … and of the nearest calm one
+	seen       float64   // the share of the message's features training knew
+}
+
+// look compares the message (normalised words) with every training
+// message once and fills out, reusing its slices; the centroids are
+// compared too when centroids is true.
+func (c *classifier) look(ws []string, centroids bool, out *near) {
 	s := c.scratch.Get().(*classScratch)
 	defer c.scratch.Put(s)
 	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
 	s.v = c.vocab.vectorize(s.hashes, s.v)
-	clear(s.cent)
-	for j, id := range s.v.ids {
-		q := float64(s.v.vals[j])
-		for _, p := range c.cpost[c.cstart[id]:c.cstart[id+1]] {
-			s.cent[p.doc] += q * float64(p.w) / weightScale
+	out.seen = s.v.seen
+	c.accumulate(s)
+	var danger [2]float32
+	for _, d := range s.touched {
+		sim := s.sim[d]
+		if l := c.classOf[d]; l >= 0 {
+			insertTop(&s.top[l], sim)
 		}
+		if l := c.dangerOf[d]; l >= 0 {
+			danger[l] = max(danger[l], sim)
+		}
+		s.sim[d] = 0
 	}
-	return append(out[:0], s.cent...)
+	s.touched = s.touched[:0]
+	out.acute, out.calm = float64(danger[0]), float64(danger[1])
+	out.mean, out.top1 = s.means(c.classes, out.mean, out.top1)
+	out.cent = out.cent[:0]
+	if centroids {
+		clear(s.cent)
+		for j, id := range s.v.ids {
+			q := float64(s.v.vals[j])
+			for _, p := range c.cpost[c.cstart[id]:c.cstart[id+1]] {
+				s.cent[p.doc] += q * float64(p.w) / weightScale
+			}
+		}
+		out.cent = append(out.cent, s.cent...)
+	}
 }
 
-// scores returns, per class, how close the message (normalised words) is
-// to the class's training messages, in [0, 1]: the mean similarity of its
-// k nearest, and the similarity of the nearest alone. out and top1 are
-// reused.
-func (c *classifier) scores(ws []string, out, top1 []float64) ([]float64, []float64) {
-	return c.rank(ws, c.classOf, c.classes, out, top1)
-}
-
-// languages is scores for the languages of the training messages.
+// languages is, per language, the mean similarity of the message to its k
+// nearest training messages in that language.
 func (c *classifier) languages(ws []string) []float64 {
-	out, _ := c.rank(ws, c.langOf, c.langs, nil, nil)
+	s := c.scratch.Get().(*classScratch)
+	defer c.scratch.Put(s)
+	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
+	s.v = c.vocab.vectorize(s.hashes, s.v)
+	c.accumulate(s)
+	for _, d := range s.touched {
+		if l := c.langOf[d]; l >= 0 {
+			insertTop(&s.top[l], s.sim[d])
+		}
+		s.sim[d] = 0
+	}
+	s.touched = s.touched[:0]
+	out, _ := s.means(c.langs, nil, nil)
 	return out
 }
 
-// nearestDanger is how similar the message is to its nearest acute and
-// its nearest calm example.
-func (c *classifier) nearestDanger(ws []string) (acute, calm, seen float64) {
-	_, top1 := c.rank(ws, c.dangerOf, 2, nil, nil)
-	return top1[0], top1[1], c.lastSeen(ws)
-}
-
-// lastSeen is the share of the message's features that training knew.
-func (c *classifier) lastSeen(ws []string) float64 {
-	s := c.scratch.Get().(*classScratch)
-	defer c.scratch.Put(s)
-	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
-	s.v = c.vocab.vectorize(s.hashes, s.v)
-	return s.v.seen
-}
-
-func (c *classifier) rank(ws []string, label []int32, n int, out, top1 []float64) ([]float64, []float64) {
-	s := c.scratch.Get().(*classScratch)
-	defer c.scratch.Put(s)
-	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
-	s.v = c.vocab.vectorize(s.hashes, s.v)
+// accumulate adds up, per training message, its similarity to s.v.
+func (c *classifier) accumulate(s *classScratch) {
 	for j, id := range s.v.ids {
 		q := s.v.vals[j]
 		for _, p := range c.post[c.start[id]:c.start[id+1]] {
@@ -218,24 +233,22 @@ func (c *classifier) rank(ws []string, label []int32, n int, out, top1 []float64
 			s.sim[p.doc] += q * float32(p.w) / weightScale
 		}
 	}
-	for _, d := range s.touched {
-		if l := label[d]; l >= 0 {
-			insertTop(&s.top[l], s.sim[d])
-		}
-		s.sim[d] = 0
-	}
-	s.touched = s.touched[:0]
-	out, top1 = out[:0], top1[:0]
+}
+
+// means turns the best similarities per label into the mean of the k best
+// and the best, and clears them for the next message.
+func (s *classScratch) means(n int, mean, top1 []float64) ([]float64, []float64) {
+	mean, top1 = mean[:0], top1[:0]
 	for i := range n {
 		var sum float32
 		for _, x := range s.top[i] {
 			sum += x
 		}
-		out = append(out, float64(sum)/neighbours)
+		mean = append(mean, float64(sum)/neighbours)
 		top1 = append(top1, float64(s.top[i][0]))
 		s.top[i] = [neighbours]float32{}
 	}
-	return out, top1
+	return mean, top1
 }
 
 // insertTop keeps the highest similarities, highest first.

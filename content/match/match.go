@@ -284,7 +284,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 
 type searchScratch struct {
 	cls, top1, lex []float64
-	wcls, wtop1    []float64 // of one window of a long message
+	whole, window  near // what the classifier found for the message, and for one window of it
 	cent           []float64
 	ranked         []Result
 }
@@ -307,7 +307,8 @@ func (m *Matcher) Search(question, lang string) Answer {
 	defer m.pool.Put(s)
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
-	a.Emergency = phrase && !m.set.NoPhrases || m.cry(ws) || len(m.danger.w) > 0 && m.danger.acute(ws) || m.nearAcute(ws)
+	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
+	a.Emergency = phrase && !m.set.NoPhrases || m.cry(ws) || len(m.danger.w) > 0 && m.danger.acute(ws) || m.nearAcute(&s.whole)
 	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
@@ -383,24 +384,24 @@ func (m *Matcher) Language(text string) (lang string, sure bool) {
 	return m.languages[best], len(ws) >= 3
 }
 
-// rank scores every entry for the words ws, best first, in s.ranked.
+// rank scores every entry for the words ws, best first, in s.ranked;
+// s.whole must hold what m.cls.look found for ws.
 func (m *Matcher) rank(ws []string, s *searchScratch) []Result {
-	s.cls, s.top1 = m.cls.scores(ws, s.cls, s.top1)
+	s.cls = append(s.cls[:0], s.whole.mean...)
+	s.top1 = append(s.top1[:0], s.whole.top1...)
 	// A long message tells her story and asks near the end: its parts are
 	// classified too, and each class keeps its best.
 	for start := 0; len(ws) > window && start < len(ws); start += window / 2 {
-		s.wcls, s.wtop1 = m.cls.scores(ws[start:min(len(ws), start+window)], s.wcls, s.wtop1)
+		m.cls.look(ws[start:min(len(ws), start+window)], false, &s.window)
 		for i := range s.cls {
-			s.cls[i] = max(s.cls[i], s.wcls[i])
-			s.top1[i] = max(s.top1[i], s.wtop1[i])
+			s.cls[i] = max(s.cls[i], s.window.mean[i])
+			s.top1[i] = max(s.top1[i], s.window.top1[i])
 		}
 		if start+window >= len(ws) {
 			break
 		}
 	}
-	if m.set.Centroid > 0 {
-		s.cent = m.cls.centroidScores(ws, s.cent)
-	}
+	s.cent = s.whole.cent
 	ranked := s.ranked[:0]
 	for i := range m.entries {
 		score := (1-m.set.Nearest)*s.cls[i] + m.set.Nearest*s.top1[i] + m.set.LexWeight*s.lex[i]/(s.lex[i]+m.set.LexHalf)
@@ -429,6 +430,7 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 	s := m.pool.Get().(*searchScratch)
 	defer m.pool.Put(s)
 	s.lex, _, _ = m.lex.lexical(ws, s.lex)
+	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
 	ranked := m.rank(ws, s)
 	return slices.Clone(ranked[:min(n, len(ranked))])
 }
@@ -436,12 +438,8 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 // nearAcute reports a message that is nearly one of the acute examples,
 // and nearer to it than to any calm one: the detector weighs every
 // feature, this catches a shape staff wrote down in other words.
-func (m *Matcher) nearAcute(ws []string) bool {
-	if m.set.NearAcute <= 0 {
-		return false
-	}
-	acute, calm, seen := m.cls.nearestDanger(ws)
-	return seen >= 0.5 && acute >= m.set.NearAcute && acute > calm
+func (m *Matcher) nearAcute(n *near) bool {
+	return m.set.NearAcute > 0 && n.seen >= 0.5 && n.acute >= m.set.NearAcute && n.acute > n.calm
 }
 
 // cry reports a short message that is a cry for help or an emergency
