@@ -32,11 +32,14 @@ type loaded struct {
 // shell, serve, every test) loading it and training its matcher again,
 // the costliest work the bot does before it can answer.
 var embeddedCatalog = sync.OnceValue(func() loaded {
-	cat, report, err := Load(Embedded())
+	cat, report, err := load(Embedded(), true)
 	return loaded{cat, report, err}
 })
 
-// LoadEmbedded is Load(Embedded()), done once per process.
+// LoadEmbedded is Load(Embedded()), done once per process. The examples
+// and concepts files, most of its bytes, are read when the matcher is
+// first needed: TestEmbeddedLearningFiles checks them as Load would, so
+// the shell and serve start without parsing them.
 func LoadEmbedded() (*Catalog, Report, error) {
 	l := embeddedCatalog()
 	return l.cat, l.report, l.err

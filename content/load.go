@@ -25,7 +25,19 @@ const maxFileSize = 2 << 20
 // Load reads every *.yaml file at the root of fsys, validates the whole
 // catalog and builds its search index. On errors it returns an
 // *InvalidError; the report is returned in both cases so warnings can be shown.
-func Load(fsys fs.FS) (*Catalog, Report, error) {
+func Load(fsys fs.FS) (*Catalog, Report, error) { return load(fsys, false) }
+
+// learningFile reports the files only the matcher reads: the examples
+// and concepts, most of the catalog's bytes.
+func learningFile(name string) bool {
+	return strings.HasPrefix(name, "examples-") || strings.HasPrefix(name, "concepts-")
+}
+
+// load is Load; with later, the examples and concepts files are read and
+// checked when the matcher first needs them instead of now, which is only
+// right for content already checked (the embedded catalog, by the tests
+// that build it).
+func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, nil, fmt.Errorf("list content: %w", err)
@@ -45,9 +57,20 @@ func Load(fsys fs.FS) (*Catalog, Report, error) {
 		cat.Files[name] = data
 		files[i].data = data
 	}
+	if later {
+		for i, name := range names {
+			if learningFile(name) {
+				cat.later = append(cat.later, name)
+				files[i] = parsed{}
+			}
+		}
+	}
 	parseAll(files)
 	var entries []*Entry
 	for i, name := range names {
+		if later && learningFile(name) {
+			continue
+		}
 		d := &decoder{file: name, report: &report}
 		entries = append(entries, d.file_(files[i], cat)...)
 	}
@@ -91,6 +114,27 @@ func parseAll(files []parsed) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// readLater reads the examples and concepts files load left for later.
+// They were checked when the content was, so a problem here is a bug, and
+// the matcher learns from what could be read.
+func (c *Catalog) readLater() {
+	if len(c.later) == 0 {
+		return
+	}
+	files := make([]parsed, len(c.later))
+	for i, name := range c.later {
+		files[i].data = c.Files[name]
+	}
+	parseAll(files)
+	var report Report
+	for i, name := range c.later {
+		d := &decoder{file: name, report: &report}
+		d.file_(files[i], c)
+	}
+	checkExamples(c, func(string, int, bool, string, ...any) {})
+	c.later = nil
 }
 
 // file_ decodes one parsed content file into cat and returns its entries

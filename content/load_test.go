@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -146,5 +147,26 @@ func TestEveryEntryHasSourcesForItsPhones(t *testing.T) {
 				t.Errorf("%s: phone %s has no source", e.ID, a.Phone)
 			}
 		}
+	}
+}
+
+// TestEmbeddedLearningFiles: the embedded catalog, whose examples and
+// concepts files are read only when its matcher is first needed, learns
+// from exactly what a full Load reads and checks.
+func TestEmbeddedLearningFiles(t *testing.T) {
+	full, report, err := Load(Embedded())
+	if err != nil {
+		t.Fatalf("embedded catalog: %v\n%v", err, report.Errors())
+	}
+	lazy, _, err := load(Embedded(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lazy.Examples.Entries) != 0 {
+		t.Fatal("examples read at load, not later")
+	}
+	lazy.Warm()
+	if !reflect.DeepEqual(full.corpus(), lazy.corpus()) {
+		t.Error("the lazily read examples and concepts differ from a full load's")
 	}
 }

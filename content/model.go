@@ -127,6 +127,7 @@ type Catalog struct {
 	pending      []example         // examples as read, until checkExamples
 	exampleLangs map[string]string // language → file of its examples
 	conceptLangs map[string]string // language → file of its concepts
+	later        []string          // examples and concepts files not read yet (see load)
 	matcherOnce  sync.Once
 	matcher      *match.Matcher
 }
@@ -135,7 +136,10 @@ type Catalog struct {
 // it on first use: start-up (the greeting, the menu) does not wait for it.
 // Warm trains it ahead.
 func (c *Catalog) Matcher() *match.Matcher {
-	c.matcherOnce.Do(func() { c.matcher = match.New(c.corpus()) })
+	c.matcherOnce.Do(func() {
+		c.readLater()
+		c.matcher = match.New(c.corpus())
+	})
 	return c.matcher
 }
 

@@ -48,7 +48,15 @@ func contentCheck(args []string, stdout io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return errReported
 	}
-	cat, report, err := loadCatalog(fl.Arg(0))
+	// Every file checked, the embedded catalog's examples too.
+	fsys := content.Embedded()
+	if dir := fl.Arg(0); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return fmt.Errorf("content directory: %w", err)
+		}
+		fsys = os.DirFS(dir)
+	}
+	cat, report, err := content.Load(fsys)
 	var invalid *content.InvalidError
 	if err != nil && !errors.As(err, &invalid) {
 		return err
