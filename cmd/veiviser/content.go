@@ -82,7 +82,14 @@ func contentStats(args []string, stdout io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "lang\tentries\tcoverage\treviewed\tdraft\tstale\toldest review\t")
+	stats := cat.Matcher().Stats() // reads the examples too
+	examples := map[string]int{}
+	for _, xs := range cat.Examples.Entries {
+		for _, x := range xs {
+			examples[x.Lang]++
+		}
+	}
+	fmt.Fprintln(tw, "lang\tentries\tcoverage\treviewed\tdraft\tstale\toldest review\texamples\t")
 	for _, lang := range content.Languages() {
 		var n, reviewed, draft, stale int
 		var oldest time.Time
@@ -108,9 +115,13 @@ func contentStats(args []string, stdout io.Writer) error {
 		if !oldest.IsZero() {
 			old = oldest.Format(time.DateOnly)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d%%\t%d\t%d\t%d\t%s\t\n", lang, n, 100*n/max(1, len(cat.Entries)), reviewed, draft, stale, old)
+		fmt.Fprintf(tw, "%s\t%d\t%d%%\t%d\t%d\t%d\t%s\t%d\t\n", lang, n, 100*n/max(1, len(cat.Entries)), reviewed, draft, stale, old, examples[lang])
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, "matcher:", stats)
+	return err
 }
 
 func contentStamp(args []string, stdout io.Writer) error {

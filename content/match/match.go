@@ -9,6 +9,7 @@ package match
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"math"
 	"runtime"
@@ -479,4 +480,9 @@ func parallel(n int, f func(i int)) {
 
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// Stats describes the trained model's size: training messages, features.
+func (m *Matcher) Stats() string {
+	return fmt.Sprintf("%d training messages, %d features, %d postings", len(m.cls.classOf), len(m.cls.vocab.hashes), len(m.cls.post))
 }
