@@ -185,7 +185,8 @@ func (t *turn) dispatch() {
 		}
 		// A first message is answered too, after the greeting; if it
 		// sounds like danger, the emergency numbers come before anything.
-		danger := t.cat.Search(t.ev.Text, "").Emergency
+		// Only a first message needs danger known before it is answered.
+		danger := t.isNew && t.cat.Search(t.ev.Text, "").Emergency
 		if t.isNew && !danger {
 			t.welcome()
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -27,4 +28,25 @@ func list[T any](s *Store, bucket []byte, keep func(T) bool) ([]T, error) {
 		return nil, fmt.Errorf("read %s: %w", bucket, err)
 	}
 	return out, nil
+}
+
+// deleteMatching deletes the keys of b whose key or value match picks;
+// bbolt forbids deleting while iterating, so it collects them first.
+func deleteMatching(b *bolt.Bucket, match func(k, v []byte) bool) error {
+	var doomed [][]byte
+	err := b.ForEach(func(k, v []byte) error {
+		if match(k, v) {
+			doomed = append(doomed, slices.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range doomed {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

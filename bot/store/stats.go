@@ -109,21 +109,7 @@ func deleteQuestions(tx *bolt.Tx, ids []uint64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	b := tx.Bucket(bucketQuestions)
-	var keys [][]byte
-	err := b.ForEach(func(k, _ []byte) error {
-		if len(k) == 16 && slices.Contains(ids, binary.BigEndian.Uint64(k[8:])) {
-			keys = append(keys, slices.Clone(k))
-		}
-		return nil
+	return deleteMatching(tx.Bucket(bucketQuestions), func(k, _ []byte) bool {
+		return len(k) == 16 && slices.Contains(ids, binary.BigEndian.Uint64(k[8:]))
 	})
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := b.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -318,22 +318,8 @@ func (s *Store) forgetChat(tx *bolt.Tx, chat int64) error {
 
 // unqueue deletes every queued message of a chat.
 func unqueue(tx *bolt.Tx, chat int64) error {
-	out := tx.Bucket(bucketOutbox)
-	var doomed [][]byte
-	err := out.ForEach(func(k, v []byte) error {
+	return deleteMatching(tx.Bucket(bucketOutbox), func(_, v []byte) bool {
 		var q queued
-		if err := json.Unmarshal(v, &q); err == nil && q.Action.Chat == chat {
-			doomed = append(doomed, k)
-		}
-		return nil
+		return json.Unmarshal(v, &q) == nil && q.Action.Chat == chat
 	})
-	if err != nil {
-		return err
-	}
-	for _, k := range doomed {
-		if err := out.Delete(k); err != nil {
-			return err
-		}
-	}
-	return nil
 }
