@@ -25,7 +25,7 @@ func AddExamples(files map[string][]byte, lang, entry string, texts []string) (m
 	name := ExamplesFile(lang)
 	data, ok := files[name]
 	if !ok {
-		data = []byte(fmt.Sprintf("# Example messages in %s: how women write about each answer.\nexamples:\n  lang: %s\n  entries: {}\n", lang, lang))
+		data = []byte(fmt.Sprintf("# sources: none apply here: these are messages people type, not facts.\n# Example messages in %s: how women write about each answer.\nexamples:\n  lang: %s\n  entries: {}\n", lang, lang))
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
