@@ -98,7 +98,7 @@ func (t *turn) unanswered(lang string) {
 		id := strconv.FormatUint(g.first.ID, 10)
 		var rows [][]Button
 		for _, r := range matcher.Likeliest(g.first.Text, 3) {
-			rows = append(rows, []Button{{Label: "➕ " + t.staffTitle(r.ID), Data: btnTeach + ":" + id + ":" + r.ID}})
+			rows = append(rows, []Button{{Label: "➕ " + t.title(r.ID), Data: btnTeach + ":" + id + ":" + r.ID}})
 		}
 		rows = append(rows, []Button{{Label: t.staffTr("StaffTeachOther"), Data: btnTeachFind + ":" + id}})
 		t.send(fmt.Sprintf("%d× [%s] %s", len(g.members), g.first.Lang, g.first.Text), rows)
@@ -137,7 +137,7 @@ func (t *turn) teachSearch(qid, query string) {
 	}
 	var rows [][]Button
 	for _, id := range ids[:min(8, len(ids))] {
-		rows = append(rows, []Button{{Label: "➕ " + t.staffTitle(id), Data: btnTeach + ":" + qid + ":" + id}})
+		rows = append(rows, []Button{{Label: "➕ " + t.title(id), Data: btnTeach + ":" + qid + ":" + id}})
 	}
 	t.s.Screen = "menu"
 	t.send(t.staffTr("StaffTeachChoose"), rows)
@@ -176,7 +176,7 @@ func (t *turn) teach(id uint64, entry string) {
 		return
 	}
 	t.count("taught")
-	t.sendStaff(t.staffTr("StaffTaught", "N", len(texts), "Title", t.staffTitle(entry)))
+	t.sendStaff(t.staffTr("StaffTaught", "N", len(texts), "Title", t.title(entry)))
 }
 
 // stageExamples adds texts as examples of entry in lang to the content
