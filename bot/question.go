@@ -61,7 +61,7 @@ func (t *turn) question(text string) {
 		t.s.Misses = 0
 		t.count("question:smalltalk")
 		if !t.isNew { // a new user has just been greeted
-			t.send(t.tr(smallTalkReply[ans.SmallTalk]), t.menuButtons())
+			t.send(t.tr(smallTalkReply(ans.SmallTalk)), t.menuButtons())
 		}
 	case len(ans.Results) == 0:
 		t.s.Misses++
@@ -88,7 +88,15 @@ func (t *turn) question(text string) {
 
 // smallTalkReply is the message that answers each kind of small talk: a
 // greeting, thanks or "ok" is not a question to keep for staff.
-var smallTalkReply = map[string]string{"hello": "SmallTalkHello", "thanks": "SmallTalkThanks", "ok": "SmallTalkOk"}
+func smallTalkReply(kind string) string {
+	switch kind {
+	case "hello":
+		return "SmallTalkHello"
+	case "thanks":
+		return "SmallTalkThanks"
+	}
+	return "SmallTalkOk"
+}
 
 // withChoices puts buttons for up to three results above the given rows,
 // leaving out results the rows already offer.
