@@ -89,13 +89,11 @@ func (e *Engine) Catalog() *content.Catalog { return e.catalog.Load() }
 func (e *Engine) SetForum(on bool) { e.forum.Store(on) }
 
 // SetCatalog makes new content live for every following event; a
-// conversation in progress simply continues on it. Its matcher trains in
-// the background: menus and answers do not need it, and the first free
-// text waits for it rather than holding up /publish.
-func (e *Engine) SetCatalog(c *content.Catalog) {
-	e.catalog.Store(c)
-	go c.Warm()
-}
+// conversation in progress simply continues on it. Its matcher trains
+// when the first free text needs it: menus and answers do not, and a
+// publish followed at once by a rollback would otherwise train twice for
+// nothing.
+func (e *Engine) SetCatalog(c *content.Catalog) { e.catalog.Store(c) }
 
 // turn is the work of handling one event: what it read and what it will commit.
 type turn struct {

@@ -112,7 +112,7 @@ func (t *turn) publish() {
 
 // makeLive loads files, swaps them in and records the version.
 func (e *Engine) makeLive(ctx context.Context, v Version, files map[string][]byte) string {
-	cat, report, err := content.FromFiles(files)
+	cat, report, err := content.FromCheckedFiles(files)
 	if err != nil {
 		return e.strings.T(e.esc.Lang, "StaffProblems", pairs([]any{"N", len(report.Errors())})) + "\n" + problems(report.Errors())
 	}
@@ -136,7 +136,7 @@ func (t *turn) preview(args string) {
 	}
 	cat := t.cat
 	if _, files, found, _ := t.e.content.Staged(t.ctx); found {
-		if staged, _, err := content.FromFiles(files); err == nil {
+		if staged, _, err := content.FromCheckedFiles(files); err == nil {
 			cat = staged
 		}
 	}

@@ -51,12 +51,21 @@ func Stage(current *Catalog, name string, data []byte) (*Catalog, Report, error)
 
 // FromFiles loads a catalog from file contents, e.g. a published version
 // kept in the database.
-func FromFiles(files map[string][]byte) (*Catalog, Report, error) {
+func FromFiles(files map[string][]byte) (*Catalog, Report, error) { return load(mapFS(files), false) }
+
+// FromCheckedFiles is FromFiles for files that were checked whole before
+// (a staged upload, a published version): the examples and concepts files,
+// most of the bytes, are read only when the matcher first needs them.
+func FromCheckedFiles(files map[string][]byte) (*Catalog, Report, error) {
+	return load(mapFS(files), true)
+}
+
+func mapFS(files map[string][]byte) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	for n, d := range files {
 		fsys[n] = &fstest.MapFile{Data: d}
 	}
-	return Load(fsys)
+	return fsys
 }
 
 func unzip(data []byte) (map[string][]byte, error) {

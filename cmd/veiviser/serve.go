@@ -185,7 +185,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		reload = func() (*content.Catalog, content.Report, error) { return loadCatalog(cfg.ContentDir) }
 	} else if v, files, found, err := st.Version(ctx, 0); err == nil && found {
 		// Content published from Telegram outlives restarts.
-		if published, _, err := content.FromFiles(files); err == nil {
+		if published, _, err := content.FromCheckedFiles(files); err == nil {
 			cat = published
 			log.Info("using published content", "version", v.Number)
 		}
