@@ -288,6 +288,9 @@ func (e *Engine) Stats(ctx context.Context, lang string) (string, error) {
 		}
 		return strings.Compare(x.id, y.id)
 	})
+	if due := e.Catalog().Due(now); len(due) > 0 {
+		fmt.Fprintf(&b, "%s: %d (%s)\n", tr("StatsDue"), len(due), strings.Join(due, ", "))
+	}
 	b.WriteString(tr("StatsTopAnswers") + "\n")
 	for _, a := range answers[:min(10, len(answers))] {
 		fmt.Fprintf(&b, "  %5d  %s\n", a.n, a.id)

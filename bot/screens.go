@@ -59,7 +59,7 @@ func (t *turn) mainMenu(edit bool) {
 	t.s.Screen = "menu"
 	var rows [][]Button
 	for _, topic := range t.cat.Topics {
-		rows = append(rows, []Button{{Label: topic.TitleIn(t.s.Lang), Data: btnTopic + ":" + topic.ID}})
+		rows = append(rows, []Button{{Label: topic.ButtonIn(t.s.Lang), Data: btnTopic + ":" + topic.ID}})
 	}
 	rows = append(rows, t.emergencyButton(),
 		[]Button{{Label: t.tr("ButtonLanguage"), Data: btnLanguageMenu}, {Label: t.tr("ButtonPerson"), Data: btnPerson}})
@@ -81,12 +81,12 @@ func (t *turn) topic(id string, edit bool) {
 	t.reply(t.tr("TopicMenu", "Topic", topic.TitleIn(t.s.Lang)), rows, edit)
 }
 
-// title is an entry's title in the user's language, or its ID if the entry
-// disappeared with a content update.
+// title is an entry's button title in the user's language, or its ID if
+// the entry disappeared with a content update.
 func (t *turn) title(id string) string {
 	if e := t.cat.Entry(id); e != nil {
 		if txt, _ := e.Localized(t.s.Lang); txt != nil {
-			return txt.Title
+			return txt.ButtonTitle()
 		}
 	}
 	return id

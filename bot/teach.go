@@ -105,8 +105,6 @@ func (t *turn) unanswered(lang string) {
 	}
 }
 
-// staffTitle is an entry's title in the staff member's language.
-func (t *turn) staffTitle(id string) string { return t.title(id) }
 
 // teachButton handles the staff's teaching buttons.
 func (t *turn) teachButton(kind, arg string) {

@@ -32,6 +32,7 @@ const (
 // FieldLabelPrefix followed by the action's key (its phone number or URL).
 const (
 	FieldTitle       = "title"
+	FieldButton      = "button" // short title for buttons, at most MaxButton characters
 	FieldBody        = "body"
 	FieldKeywords    = "keywords"
 	FieldLabelPrefix = "label:"
@@ -108,6 +109,7 @@ func exportFields(e *Entry, lang string) []exportField {
 	}
 	fields := []exportField{
 		{FieldTitle, nb.Title, tr.Title},
+		{FieldButton, nb.Button, tr.Button},
 		{FieldBody, nb.Body, tr.Body},
 		{FieldKeywords, strings.Join(nb.Keywords, keywordSep), strings.Join(tr.Keywords, keywordSep)},
 	}

@@ -165,7 +165,7 @@ func keyLines(n *yaml.Node) []int {
 
 // blockKeys is the order textBlock writes the keys of a language block in,
 // unless the block it replaces had another.
-var blockKeys = []string{"status", "from", "title", "body", "keywords", "labels"}
+var blockKeys = []string{"status", "from", "title", "button", "body", "keywords", "labels"}
 
 // textBlock writes one language block of an entry's text. When it
 // replaces the block old, it keeps old's order of keys and labels, so the
@@ -176,6 +176,9 @@ func textBlock(ind, in, lang string, p *planned, old *yaml.Node) []string {
 		"status": {in + "status: " + t.Status},
 		"from":   {in + "from: " + t.From},
 		"title":  {in + "title: " + yamlQuote(t.Title)},
+	}
+	if t.Button != "" {
+		parts["button"] = []string{in + "button: " + yamlQuote(t.Button)}
 	}
 	if blockSafe(t.Body) {
 		parts["body"] = []string{in + "body: |"}

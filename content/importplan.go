@@ -157,6 +157,11 @@ func setField(e *Entry, t *Text, name string, r sheetRow, refuse func(sheetRow, 
 			refuse(r, "%s: the title must be one line", e.ID)
 		}
 		t.Title = v
+	case name == FieldButton:
+		if n := utf8.RuneCountInString(v); n > MaxButton || strings.Contains(v, "\n") {
+			refuse(r, "%s: the button must be one line of at most %d characters", e.ID, MaxButton)
+		}
+		t.Button = v
 	case name == FieldBody:
 		v = trimLines(v)
 		if n := utf8.RuneCountInString(v); n > MaxBody {
@@ -211,5 +216,5 @@ func rowOf(rows []sheetRow, seen map[string]int, field string) sheetRow {
 
 // sameWords reports whether two texts say the same, status aside.
 func sameWords(a, b *Text) bool {
-	return a.Title == b.Title && trimLines(a.Body) == trimLines(b.Body) && slices.Equal(a.Keywords, b.Keywords) && maps.Equal(a.Labels, b.Labels)
+	return a.Title == b.Title && a.Button == b.Button && trimLines(a.Body) == trimLines(b.Body) && slices.Equal(a.Keywords, b.Keywords) && maps.Equal(a.Labels, b.Labels)
 }

@@ -34,8 +34,16 @@ func (e *Entry) Localized(lang string) (*Text, string) {
 }
 
 // TitleIn returns a topic title in lang, following FallbackChain.
-func (t *Topic) TitleIn(lang string) string {
+func (t *Topic) TitleIn(lang string) string { return t.titleIn(lang, false) }
+
+// ButtonIn is TitleIn for a menu button: the short title where there is one.
+func (t *Topic) ButtonIn(lang string) string { return t.titleIn(lang, true) }
+
+func (t *Topic) titleIn(lang string, button bool) string {
 	for _, l := range FallbackChain(lang) {
+		if s := t.Button[l]; button && s != "" {
+			return s
+		}
 		if s := t.Title[l]; s != "" {
 			return s
 		}

@@ -193,11 +193,17 @@ func (d *decoder) file_(f parsed, cat *Catalog) []*Entry {
 }
 
 func (d *decoder) topic(f field) *Topic {
-	m := d.mapping(f.node, "topic", "id", "order", "title")
+	m := d.mapping(f.node, "topic", "id", "order", "title", "button")
 	t := &Topic{
-		ID:    d.id(m["id"], "topic id"),
-		Order: d.integer(m["order"], "order"),
-		Title: d.langMap(m["title"], "topic title"),
+		ID:     d.id(m["id"], "topic id"),
+		Order:  d.integer(m["order"], "order"),
+		Title:  d.langMap(m["title"], "topic title"),
+		Button: d.langMap(m["button"], "topic button"),
+	}
+	for _, lang := range Languages() {
+		if n := utf8.RuneCountInString(t.ButtonIn(lang)); t.Title[lang] != "" && n > MaxButton {
+			d.errorf(f.key.Line, "topic %s: %s title is %d characters, too long for a button on a phone (%d): add a shorter one under button:", t.ID, lang, n, MaxButton)
+		}
 	}
 	if t.ID == "" {
 		d.errorf(f.key.Line, "topic has no id")
@@ -226,8 +232,8 @@ func (d *decoder) entry(n *yaml.Node) *Entry {
 		d.errorf(n.Line, "entry %s has no reviewed date", e.ID)
 	}
 	for _, s := range d.list(m["sources"], "sources") {
-		sm := d.mapping(s, "source", "url", "checked")
-		src := Source{URL: d.str(sm["url"], "url"), Checked: d.date(sm["checked"], "checked")}
+		sm := d.mapping(s, "source", "url", "checked", "recheck")
+		src := Source{URL: d.str(sm["url"], "url"), Checked: d.date(sm["checked"], "checked"), Recheck: d.date(sm["recheck"], "recheck"), Line: s.Line}
 		if !strings.HasPrefix(src.URL, "http://") && !strings.HasPrefix(src.URL, "https://") {
 			d.errorf(s.Line, "source url %q must start with https://", src.URL)
 		}
@@ -283,9 +289,10 @@ func (d *decoder) action(n *yaml.Node, e *Entry) Action {
 }
 
 func (d *decoder) text(f field, lang string) *Text {
-	m := d.mapping(f.node, "text."+lang, "title", "body", "keywords", "status", "from", "labels")
+	m := d.mapping(f.node, "text."+lang, "title", "button", "body", "keywords", "status", "from", "labels")
 	t := &Text{
 		Title:    strings.TrimSpace(d.str(m["title"], "title")),
+		Button:   strings.TrimSpace(d.str(m["button"], "button")),
 		Body:     strings.TrimSpace(d.str(m["body"], "body")),
 		Keywords: d.strings(m["keywords"], "keywords"),
 		Status:   d.str(m["status"], "status"),
@@ -301,6 +308,9 @@ func (d *decoder) text(f field, lang string) *Text {
 	}
 	if t.Body == "" {
 		d.errorf(f.key.Line, "%s text has no body", lang)
+	}
+	if n := utf8.RuneCountInString(t.ButtonTitle()); n > MaxButton {
+		d.errorf(f.key.Line, "%s title is %d characters, too long for a button on a phone (%d): add a shorter button:", lang, n, MaxButton)
 	}
 	if n := utf8.RuneCountInString(t.Body); n > MaxBody {
 		d.errorf(m["body"].node.Line, "%s body is %d characters; Telegram allows %d", lang, n, MaxBody)

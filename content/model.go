@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -12,6 +13,25 @@ import (
 type Source struct {
 	URL     string
 	Checked time.Time
+	// Recheck is the day after which what was taken from the page must be
+	// checked again (an amount that changes every 1 May, a reform under
+	// way); zero when only the yearly check applies.
+	Recheck time.Time
+	Line    int
+}
+
+// RecheckEvery is how long a source may go unchecked before content check
+// and /stats say it is due.
+const RecheckEvery = 365 * 24 * time.Hour
+
+// Due reports whether the source must be checked again at now.
+func (s Source) Due(now time.Time) bool {
+	return now.Sub(s.Checked) > RecheckEvery || (!s.Recheck.IsZero() && now.After(s.Recheck))
+}
+
+// Due reports whether any of the entry's sources must be checked again.
+func (e *Entry) Due(now time.Time) bool {
+	return slices.ContainsFunc(e.Sources, func(s Source) bool { return s.Due(now) })
 }
 
 // Action is something the user can do straight from an answer: call a number
@@ -41,6 +61,7 @@ const (
 // Text is an entry in one language.
 type Text struct {
 	Title    string
+	Button   string // short title for buttons; empty when Title is short enough
 	Body     string
 	Keywords []string
 	Status   string            // reviewed or draft; nb is always reviewed
@@ -61,6 +82,18 @@ type Entry struct {
 	Text      map[string]*Text
 	File      string
 	Line      int
+}
+
+// MaxButton is the longest button title, in characters, that a phone shows
+// without cutting it.
+const MaxButton = 32
+
+// ButtonTitle is the title for a button: the short one when there is one.
+func (t *Text) ButtonTitle() string {
+	if t.Button != "" {
+		return t.Button
+	}
+	return t.Title
 }
 
 // SourceHash is the hash of the Norwegian text that translations record in
@@ -84,7 +117,8 @@ type Topic struct {
 	ID      string
 	Order   int
 	Title   map[string]string
-	Entries []string // entry IDs in file order
+	Button  map[string]string // short titles for the menu, where Title is too long
+	Entries []string          // entry IDs in file order
 	File    string
 }
 
@@ -168,6 +202,37 @@ func (c *Catalog) Topic(id string) *Topic {
 		return nil
 	}
 	return c.Topics[i]
+}
+
+// Due returns the IDs of the entries with a source to check again at now,
+// sorted.
+func (c *Catalog) Due(now time.Time) []string {
+	var ids []string
+	for _, id := range c.IDs() {
+		if c.Entries[id].Due(now) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// DueSources reports, as warnings, every source to check again at now.
+func (c *Catalog) DueSources(now time.Time) Report {
+	var r Report
+	for _, id := range c.IDs() {
+		e := c.Entries[id]
+		for _, s := range e.Sources {
+			switch {
+			case !s.Recheck.IsZero() && now.After(s.Recheck):
+				r = append(r, Problem{File: e.File, Line: s.Line, Warning: true,
+					Message: fmt.Sprintf("entry %s: %s was to be checked again by %s", id, s.URL, s.Recheck.Format(time.DateOnly))})
+			case s.Due(now):
+				r = append(r, Problem{File: e.File, Line: s.Line, Warning: true,
+					Message: fmt.Sprintf("entry %s: %s was last checked %s, more than a year ago", id, s.URL, s.Checked.Format(time.DateOnly))})
+			}
+		}
+	}
+	return r
 }
 
 // IDs returns all entry IDs, sorted.

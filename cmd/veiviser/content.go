@@ -61,6 +61,9 @@ func contentCheck(args []string, stdout io.Writer) error {
 	if err != nil && !errors.As(err, &invalid) {
 		return err
 	}
+	if cat != nil {
+		report = append(report, cat.DueSources(time.Now())...)
+	}
 	for _, p := range report {
 		fmt.Fprintln(stdout, p)
 	}
