@@ -104,6 +104,9 @@ type turn struct {
 	s      Session
 	isNew  bool
 	change Change
+	// flooding: she writes faster than the flood guard allows, and this
+	// message is let through only because it sounds like danger.
+	flooding bool
 }
 
 // Handle processes one event and commits its consequences. An event whose
@@ -128,7 +131,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 		return e.commit(ctx, Change{EventID: ev.ID, Unqueue: ev.Chat})
 	}
 	flood := e.flood.check(ev.Chat, ev.At)
-	if flood != floodOK && ev.Kind == EventText && e.Catalog().Search(ev.Text, "").Emergency {
+	flooding := flood != floodOK && ev.Kind == EventText && e.Catalog().Search(ev.Text, "").Emergency
+	if flooding {
 		flood = floodOK // danger is answered however fast she writes
 	}
 	if flood == floodDrop {
@@ -138,7 +142,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("handle: %w", err)
 	}
-	t := &turn{ctx: ctx, e: e, cat: e.Catalog(), ev: ev, s: s, isNew: !found, change: Change{EventID: ev.ID}}
+	t := &turn{ctx: ctx, e: e, cat: e.Catalog(), ev: ev, s: s, isNew: !found, change: Change{EventID: ev.ID}, flooding: flooding}
 	if !found {
 		t.s = Session{Chat: ev.Chat, Created: ev.At, Screen: "lang"}
 		t.s.Lang, _ = e.strings.Match(ev.LangHint)

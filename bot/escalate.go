@@ -81,6 +81,14 @@ func (t *turn) connect() {
 		t.send(t.tr("AlreadyConnected"), nil)
 		return
 	}
+	t.s.Opened = slices.DeleteFunc(t.s.Opened, func(at time.Time) bool { return t.ev.At.Sub(at) >= time.Hour })
+	if len(t.s.Opened) >= maxTicketsPerHour {
+		// Alternating /end and connect would otherwise open a topic in
+		// the advisors' group each time.
+		t.count("ticket:capped")
+		t.send(t.tr("TicketLimit"), [][]Button{t.emergencyButton()})
+		return
+	}
 	n, err := t.e.store.NextTicketNumber(t.ctx)
 	if err != nil {
 		t.e.log.Error("ticket number", "err", err)
@@ -91,6 +99,7 @@ func (t *turn) connect() {
 	topic := t.screenTopic()
 	tk := Ticket{Number: n, Chat: t.ev.Chat, Lang: t.s.Lang, Topic: topic, State: TicketWaiting, Created: t.ev.At, Asked: t.s.Asked}
 	t.s.Ticket = n
+	t.s.Opened = append(t.s.Opened, t.ev.At)
 	t.change.Tickets = append(t.change.Tickets, tk)
 	t.count("ticket:new")
 	t.count("ticket:lang:" + tk.Lang)
@@ -112,6 +121,10 @@ func (t *turn) connect() {
 	}
 	t.send(text, [][]Button{t.emergencyButton()})
 }
+
+// maxTicketsPerHour is how many conversations with an advisor one chat may
+// open in an hour.
+const maxTicketsPerHour = 3
 
 // screenTopic is the menu topic she was in, for the advisors' summary.
 func (t *turn) screenTopic() string {
@@ -168,7 +181,11 @@ func (t *turn) relay() {
 		return
 	}
 	a := Action{Chat: t.e.esc.Chat, Ticket: t.s.Ticket, Lang: t.e.esc.Lang}
-	if t.ev.MessageID != 0 {
+	if t.flooding {
+		// The exemption is for her answer, not for the group: her texts
+		// go as one message per turn of the group's rate.
+		a.Text, a.Join = "💬 "+t.ev.Text, true
+	} else if t.ev.MessageID != 0 {
 		a.CopyFrom, a.CopyMessage = t.ev.Chat, t.ev.MessageID
 	} else {
 		// A channel without message IDs (the terminal): post the text itself.

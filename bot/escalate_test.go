@@ -2,7 +2,9 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +123,71 @@ func TestDangerDuringTicketGetsEmergencyAtOnce(t *testing.T) {
 	got := drain(t, st)
 	if len(got) != 2 || got[0].CopyMessage != 50 || got[0].Chat != group || !strings.Contains(got[1].Text, "112") {
 		t.Errorf("want the message copied to the advisors and the emergency numbers to her: %+v", got)
+	}
+}
+
+// TestDangerFloodDuringTicketJoinsTheCopies sends 300 danger messages in
+// one second during a ticket: each gets her the emergency numbers, but
+// the copies for the advisors are texts to be joined, not 300 posts.
+func TestDangerFloodDuringTicketJoinsTheCopies(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := bottest.Engine(t, filepath.Join(t.TempDir(), "f.db"), bot.Config{Now: func() time.Time { return clock },
+		Flood: bot.DefaultFlood(), Escalation: bot.Escalation{Chat: group, Lang: "en"}})
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
+	drain(t, st)
+	for i := range 300 {
+		do(t, e, bot.Event{Chat: 5, Kind: bot.EventText, Text: fmt.Sprintf("he will kill me %d", i), MessageID: 100 + i, At: clock})
+	}
+	var copies, joined, numbers int
+	for _, a := range drain(t, st) {
+		switch {
+		case a.Chat == group && a.Join:
+			joined++
+		case a.Chat == group:
+			copies++
+		case strings.Contains(a.Text, "112"):
+			numbers++
+		}
+	}
+	if numbers != 300 {
+		t.Errorf("%d of 300 danger messages got the emergency numbers", numbers)
+	}
+	if copies > 10 || joined+copies != 300 {
+		t.Errorf("%d copies and %d joinable texts for the advisors; want every message passed on, at most the first 10 as separate posts", copies, joined)
+	}
+}
+
+// TestTicketsPerHourCapped alternates /end and connect: the fourth ticket
+// within an hour is refused (with the emergency button), and an hour
+// later she can connect again.
+func TestTicketsPerHourCapped(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "c.db"), &clock)
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	tickets := func() int {
+		all, err := st.Tickets(context.Background(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(all)
+	}
+	for i := range 4 {
+		clock = clock.Add(time.Minute)
+		do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
+		do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "end"})
+		if want := min(i+1, 3); tickets() != want {
+			t.Fatalf("after %d connects: %d tickets, want %d", i+1, tickets(), want)
+		}
+	}
+	got := drain(t, st)
+	i := slices.IndexFunc(got, func(a bot.Action) bool { return strings.Contains(a.Text, "several conversations") })
+	if i < 0 || !strings.Contains(fmt.Sprint(got[i].Buttons), "emergency-numbers") {
+		t.Errorf("fourth connect not refused with the emergency button: %s", texts(got[len(got)-2:]))
+	}
+	clock = clock.Add(time.Hour)
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
+	if tickets() != 4 {
+		t.Errorf("an hour later: %d tickets, want 4", tickets())
 	}
 }

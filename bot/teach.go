@@ -105,7 +105,6 @@ func (t *turn) unanswered(lang string) {
 	}
 }
 
-
 // teachButton handles the staff's teaching buttons.
 func (t *turn) teachButton(kind, arg string) {
 	qid, entry, _ := strings.Cut(arg, ":")

@@ -75,6 +75,11 @@ type Action struct {
 	CopyFrom    int64
 	CopyMessage int
 
+	// Join lets the channel send this text together with the texts of
+	// the same ticket queued right behind it that are marked Join too, as
+	// one message: what she writes faster than the group may receive.
+	Join bool
+
 	// Delete these messages of the chat instead of sending anything.
 	Delete []int
 	// Hide the text after its first line until tapped (a spoiler), so a
@@ -92,14 +97,15 @@ type Mention struct {
 type Session struct {
 	Chat       int64
 	Lang       string
-	LangChosen bool      // she picked it herself; free text in another language does not change it
-	Screen     string    // where she is: "menu", "topic:<id>", "entry:<id>", "lang"
-	Misses     int       // free-text questions in a row the bot could not answer
-	Created    time.Time // first contact
-	Seen       time.Time // last event
-	Ticket     int64     // her waiting or open ticket, 0 if none
-	Discreet   bool      // sensitive answers start with a neutral line and hide the rest
-	Asked      string    // her last unanswered question, shown to the advisor if she asks for one; cleared after
+	LangChosen bool        // she picked it herself; free text in another language does not change it
+	Screen     string      // where she is: "menu", "topic:<id>", "entry:<id>", "lang"
+	Misses     int         // free-text questions in a row the bot could not answer
+	Created    time.Time   // first contact
+	Seen       time.Time   // last event
+	Ticket     int64       // her waiting or open ticket, 0 if none
+	Discreet   bool        // sensitive answers start with a neutral line and hide the rest
+	Asked      string      // her last unanswered question, shown to the advisor if she asks for one; cleared after
+	Opened     []time.Time // when she opened her tickets of the last hour, to cap them
 }
 
 // Ticket states.
@@ -193,6 +199,11 @@ type Store interface {
 	Counters(ctx context.Context, prefix string, since time.Time) (map[string]uint64, error)
 	RecentMessages(ctx context.Context, chat int64, since time.Time) ([]int, error)
 }
+
+// PendingPerChat is the most queued actions of one chat that an outbox's
+// Pending returns: a chat that cannot send now (the advisors' group at
+// 20 messages a minute, with a backlog) must not hide the chats behind it.
+const PendingPerChat = 32
 
 // Queued is an action waiting in the outbox; ID orders it among the others.
 type Queued struct {

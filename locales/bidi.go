@@ -22,10 +22,11 @@ const (
 // unchanged; text already isolated is not wrapped twice.
 //
 // A left-to-right run is a stretch of phone numbers ("116 006",
-// "+47 23 48 72 00"), URLs, paragraph signs with their number, and
-// Latin-script words such as Norwegian names of offices ("UDI",
-// "Vold- og overgrepslinjen"), with the spaces and punctuation between
-// them. The runs are found by a single left-to-right scan; see ltrRunEnd.
+// "+47 23 48 72 00"), URLs, paragraph signs with their number, commands
+// ("/menu") and Latin-script words such as Norwegian names of offices
+// ("UDI", "Vold- og overgrepslinjen"), with the spaces and punctuation
+// between them. The runs are found by a single left-to-right scan; see
+// ltrRunEnd.
 func Isolate(lang, text string) string {
 	if !RTL(lang) || strings.Contains(text, lri) {
 		return text
@@ -34,11 +35,12 @@ func Isolate(lang, text string) string {
 	copied := 0 // text[:copied] is already in b
 	for i := 0; i < len(text); {
 		// Step over the right-to-left text one rune at a time; only a Latin
-		// letter, a digit, "+" or "§" can start a run (a URL starts with
-		// its "h"), and this check is cheaper than trying ltrRunEnd.
+		// letter, a digit, "+", "§" or a command's "/" can start a run (a
+		// URL starts with its "h"), and this check is cheaper than trying
+		// ltrRunEnd.
 		r, w := utf8.DecodeRuneInString(text[i:])
 		end := -1
-		if isWordRune(r) || r == '+' || r == '§' {
+		if isWordRune(r) || r == '+' || r == '§' || r == '/' && wordStart(text, i) {
 			end = ltrRunEnd(text, i)
 		}
 		if end < 0 {
@@ -50,13 +52,14 @@ func Isolate(lang, text string) string {
 			b.Grow(len(text) + 4*len(lri+pdi))
 		}
 		run := text[i:end]
-		// A word can end in "-" or "." ("Vold-", "116 006.") and a URL in
-		// any punctuation ("udi.no/ar."). Such trailing " ,–-." belongs to
-		// the right-to-left sentence, not to the number or name: inside the
-		// isolate it would be laid out left to right, at the right-hand end
-		// of the run, against the Arabic word before it, instead of ending
-		// the sentence at the left.
-		trimmed := strings.TrimRight(run, " ,–-.")
+		// A word can end in "-", "." or ":" ("Vold-", "116 006.", "112:")
+		// and a URL in any punctuation ("udi.no/ar،"). Such trailing
+		// punctuation belongs to the right-to-left sentence, not to the
+		// number or name: inside the isolate it would be laid out left to
+		// right, at the right-hand end of the run, against the Arabic word
+		// before it, instead of after the run on its left ("• 112: الشرطة"
+		// showed "112:" with the colon next to the bullet).
+		trimmed := strings.TrimRight(run, trailing)
 		b.WriteString(text[copied:i])
 		b.WriteString(lri)
 		b.WriteString(trimmed)
@@ -69,6 +72,21 @@ func Isolate(lang, text string) string {
 	}
 	b.WriteString(text[copied:])
 	return b.String()
+}
+
+// trailing is what is left outside the isolate at the end of a run: the
+// separators and the punctuation that ends a clause or a sentence, Latin
+// and Arabic-script (the Urdu full stop "۔" among them). Inner colons,
+// as in "10:00", are not at the end and stay.
+const trailing = " ,–-.:;!?،؛؟۔"
+
+// wordStart reports whether a "/" at text[i] can begin a command: not
+// after a letter, digit or mark, where it joins two words ("الشرطة/UDI")
+// and, taken into the isolate, would be drawn at its far left instead of
+// between them.
+func wordStart(text string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r)
 }
 
 // ltrRunEnd returns the end of the left-to-right run that starts at
@@ -114,17 +132,29 @@ func ltrRunEnd(text string, i int) int {
 //     is the white space after it);
 //   - otherwise a word: a Latin letter or a digit, optionally preceded by
 //     "§" (or "+", for a phone number, when it is the first term of a run),
-//     and continued by Latin letters, digits and the . / : @ _ - found in
-//     e-mail addresses, dates, times and hyphenated names.
+//     or a Latin letter preceded by "/" (a Telegram command, whose slash
+//     must stay on its left), and continued by Latin letters, digits and
+//     the . / : @ _ - found in e-mail addresses, dates, times and
+//     hyphenated names.
 //
 // A "+" or "§" not directly followed by a letter or digit, as in "§ 40",
-// is not part of the term.
+// is not part of the term, nor is a "/" not directly followed by a Latin
+// letter ("و/أو", "24 / 7"). Whether a first "/" stands at the start of a
+// word is for the caller to check (wordStart): after a separator it
+// always does.
 func term(text string, i int, first bool) int {
 	if end := url(text, i); end >= 0 {
 		return end
 	}
 	r, w := utf8.DecodeRuneInString(text[i:])
-	if r == '§' || first && r == '+' {
+	switch {
+	case r == '/':
+		i += w
+		r, w = utf8.DecodeRuneInString(text[i:])
+		if !isLatin(r) {
+			return -1
+		}
+	case r == '§' || first && r == '+':
 		i += w
 		r, w = utf8.DecodeRuneInString(text[i:])
 	}
@@ -182,6 +212,15 @@ func isWordRune(r rune) bool {
 		return '٠' <= r && r <= '٩' || '۰' <= r && r <= '۹'
 	}
 	return unicode.Is(unicode.Latin, r) || unicode.Is(unicode.Nd, r)
+}
+
+// isLatin reports whether r is of the Latin script, as a command's first
+// letter after "/" must be (a digit after "/" is a fraction or a date).
+func isLatin(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.Is(unicode.Latin, r)
 }
 
 // StripIsolates removes the isolate marks, for displays that show them as

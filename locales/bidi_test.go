@@ -9,23 +9,46 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"go.yaml.in/yaml/v3"
 )
 
 // ltrRunRegexp and isolateRegexp are the former implementation of Isolate,
-// kept as the reference that the hand-written scanner must match exactly.
-var ltrRunRegexp = regexp.MustCompile(`(?:https?://\S+|[+§]?[\p{Latin}\p{Nd}][\p{Latin}\p{Nd}./:@_-]*)(?:[ ,–-]+(?:https?://\S+|§?[\p{Latin}\p{Nd}][\p{Latin}\p{Nd}./:@_-]*))*`)
+// kept as the reference that the hand-written scanner must match exactly,
+// and brought along with it: a "/" before a Latin letter starts a term (a
+// command), and clause punctuation is left out at the end of a run.
+var ltrRunRegexp = regexp.MustCompile(`(?:https?://\S+|/\p{Latin}[\p{Latin}\p{Nd}./:@_-]*|[+§]?[\p{Latin}\p{Nd}][\p{Latin}\p{Nd}./:@_-]*)(?:[ ,–-]+(?:https?://\S+|/\p{Latin}[\p{Latin}\p{Nd}./:@_-]*|§?[\p{Latin}\p{Nd}][\p{Latin}\p{Nd}./:@_-]*))*`)
 
 func isolateRegexp(lang, text string) string {
 	if !RTL(lang) || strings.Contains(text, lri) {
 		return text
 	}
-	return ltrRunRegexp.ReplaceAllStringFunc(text, func(run string) string {
-		trimmed := strings.TrimRight(run, " ,–-.")
-		return lri + trimmed + pdi + run[len(trimmed):]
-	})
+	// Go regular expressions cannot look behind, so a command's "/" after
+	// a letter, digit or mark is refused here and the search goes on from
+	// the rune after it.
+	var b strings.Builder
+	copied := 0
+	for pos := 0; pos < len(text); {
+		loc := ltrRunRegexp.FindStringIndex(text[pos:])
+		if loc == nil {
+			break
+		}
+		start, end := pos+loc[0], pos+loc[1]
+		if text[start] == '/' {
+			if r, _ := utf8.DecodeLastRuneInString(text[:start]); unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) {
+				pos = start + 1
+				continue
+			}
+		}
+		run := text[start:end]
+		trimmed := strings.TrimRight(run, " ,–-.:;!?،؛؟۔")
+		b.WriteString(text[copied:start] + lri + trimmed + pdi + run[len(trimmed):])
+		copied, pos = end, end
+	}
+	b.WriteString(text[copied:])
+	return b.String()
 }
 
 // isolateLangs are the languages the fuzz test compares: the three
@@ -107,6 +130,11 @@ var handSeeds = []string{
 	"§",
 	"+",
 	"ا",
+	// From the translations review: commands and a number before a colon.
+	"• /menu – القائمة الرئيسية\n• منوی اصلی: /menu\n• صحبت (برای تمام کردن: /end): /advisor",
+	"أرسلي /end. أو /menu, /help و/أو نعم / لا، //x /1 الشرطة/UDI بـ/menu e\u0301/x",
+	"• 112: الشرطة\n• 113: الإسعاف، 10:00: 09:00–15:00، UDI:",
+	"https://udi.no/ar، https://udi.no؛ https://udi.no۔ https://x; https://x؟ https://x:! https://x/",
 }
 
 func TestIsolateSurprises(t *testing.T) {
@@ -116,8 +144,8 @@ func TestIsolateSurprises(t *testing.T) {
 		// "+" only starts a run, it does not continue one.
 		{"112, +47 22", "\u2066112\u2069, \u2066+47 22\u2069"},
 		// A URL runs to the next ASCII white space, Arabic letters and all;
-		// only " ,–-." are left outside at its end.
-		{"(https://udi.no)، ثم. ", "(\u2066https://udi.no)،\u2069 ثم. "},
+		// only separators and clause punctuation are left outside at its end.
+		{"(https://udi.no)، ثم. ", "(\u2066https://udi.no)\u2069، ثم. "},
 		{"https://udi.no/ar. و", "\u2066https://udi.no/ar\u2069. و"},
 		// Arabic-Indic digits are decimal digits too.
 		{"۱۱۶ ۰۰۶", "\u2066۱۱۶ ۰۰۶\u2069"},
@@ -130,6 +158,76 @@ func TestIsolateSurprises(t *testing.T) {
 		}
 		if got := isolateRegexp("ar", tt.in); got != tt.want {
 			t.Errorf("isolateRegexp(ar, %q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestIsolateSlashCommand: a Telegram command in a right-to-left sentence
+// showed as "menu/" (help and privacy texts, translations review), because
+// the "/" stayed in the right-to-left text, to the right of the isolate.
+func TestIsolateSlashCommand(t *testing.T) {
+	tests := []struct{ lang, in, want string }{
+		{"ar", "• /menu – القائمة الرئيسية", "• \u2066/menu\u2069 – القائمة الرئيسية"},
+		{"fa", "• پاک کردن پیام‌های ربات در اینجا: /clear", "• پاک کردن پیام‌های ربات در اینجا: \u2066/clear\u2069"},
+		{"ur", "• /forget – اپنے بارے میں سب کچھ مٹا دیں", "• \u2066/forget\u2069 – اپنے بارے میں سب کچھ مٹا دیں"},
+		{"fa", "• صحبت با یک نفر (برای تمام کردن: /end): /advisor", "• صحبت با یک نفر (برای تمام کردن: \u2066/end\u2069): \u2066/advisor\u2069"},
+		{"ar", "للإنهاء، أرسلي /end.", "للإنهاء، أرسلي \u2066/end\u2069."},
+		{"ur", "ختم کرنے کے لیے /end بھیجیں۔", "ختم کرنے کے لیے \u2066/end\u2069 بھیجیں۔"},
+		{"ar", "/start@VeiviserBot الآن", "\u2066/start@VeiviserBot\u2069 الآن"},
+		// Commands joined like other terms.
+		{"ar", "أرسلي /menu, /help أو", "أرسلي \u2066/menu, /help\u2069 أو"},
+		// A "/" inside a URL or a word was already in the run.
+		{"ar", "https://udi.no/ar و udi.no/ar و D-nummer/fødselsnummer", "\u2066https://udi.no/ar\u2069 و \u2066udi.no/ar\u2069 و \u2066D-nummer/fødselsnummer\u2069"},
+		// A "/" that does not stand before a Latin letter starts nothing.
+		{"ar", "نعم / لا", "نعم / لا"},
+		{"ar", "و/أو", "و/أو"},
+		{"ar", "/ menu", "/ \u2066menu\u2069"},
+		{"ar", "/112", "/\u2066112\u2069"},
+		{"ar", "//menu", "/\u2066/menu\u2069"},
+		// "police/UDI": a "/" after a letter joins two words; as the first
+		// rune of the isolate it would be drawn at the far left.
+		{"ar", "الشرطة/UDI", "الشرطة/\u2066UDI\u2069"},
+		{"ar", "بـ/menu", "بـ/\u2066menu\u2069"},
+	}
+	checkIsolate(t, tests)
+}
+
+// TestIsolateTrailingPunctuation: "• 112: الشرطة" showed the colon on the
+// wrong side of the number (emergency screen, translations review). The
+// punctuation that ends a clause belongs to the right-to-left sentence.
+func TestIsolateTrailingPunctuation(t *testing.T) {
+	tests := []struct{ lang, in, want string }{
+		{"ar", "• 112: الشرطة", "• \u2066112\u2069: الشرطة"},
+		{"ar", "• 113: الإسعاف، عند مرض مفاجئ", "• \u2066113\u2069: الإسعاف، عند مرض مفاجئ"},
+		{"ur", "• 110: فائر بریگیڈ", "• \u2066110\u2069: فائر بریگیڈ"},
+		{"fa", "به UDI: بگویید", "به \u2066UDI\u2069: بگویید"},
+		{"ar", "الساعة 10:00:", "الساعة \u206610:00\u2069:"},
+		// Inner colons stay: times and opening hours.
+		{"ar", "الساعة 10:00 صباحًا", "الساعة \u206610:00\u2069 صباحًا"},
+		{"fa", "دوشنبه–جمعه 09:00–15:00، زنگ", "دوشنبه–جمعه \u206609:00–15:00\u2069، زنگ"},
+		{"ar", "112: 113 و", "\u2066112: 113\u2069 و"},
+		// A URL runs to the next space, so it carries the sentence's
+		// punctuation with it.
+		{"ar", "https://udi.no/ar، ثم", "\u2066https://udi.no/ar\u2069، ثم"},
+		{"fa", "https://udi.no/fa؛ بعد", "\u2066https://udi.no/fa\u2069؛ بعد"},
+		{"ur", "https://udi.no۔ پھر", "\u2066https://udi.no\u2069۔ پھر"},
+		{"ar", "https://udi.no; و https://udi.no: و", "\u2066https://udi.no\u2069; و \u2066https://udi.no\u2069: و"},
+		{"ar", "https://udi.no؟ و https://udi.no! و", "\u2066https://udi.no\u2069؟ و \u2066https://udi.no\u2069! و"},
+		{"ar", "https://udi.no/ar/:، و", "\u2066https://udi.no/ar/\u2069:، و"},
+		{"ar", "(https://udi.no)، ثم", "(\u2066https://udi.no)\u2069، ثم"},
+	}
+	checkIsolate(t, tests)
+}
+
+// checkIsolate runs a table through Isolate and through the reference.
+func checkIsolate(t *testing.T, tests []struct{ lang, in, want string }) {
+	t.Helper()
+	for _, tt := range tests {
+		if got := Isolate(tt.lang, tt.in); got != tt.want {
+			t.Errorf("Isolate(%s, %q)\n got %q\nwant %q", tt.lang, tt.in, got, tt.want)
+		}
+		if got := isolateRegexp(tt.lang, tt.in); got != tt.want {
+			t.Errorf("isolateRegexp(%s, %q)\n got %q\nwant %q", tt.lang, tt.in, got, tt.want)
 		}
 	}
 }
@@ -208,11 +306,55 @@ func FuzzIsolateMatchesRegexp(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, lang := range isolateLangs {
-			if got, want := Isolate(lang, text), isolateRegexp(lang, text); got != want {
+			got := Isolate(lang, text)
+			if want := isolateRegexp(lang, text); got != want {
 				t.Errorf("Isolate(%s, %q)\n got %q\nwant %q", lang, text, got, want)
 			}
+			checkIsolated(t, lang, text, got)
 		}
 	})
+}
+
+// checkIsolated checks what holds for any output of Isolate, whatever the
+// reference says: only isolates were added, they are balanced and not
+// nested, none ends in the punctuation that belongs outside, and a second
+// Isolate changes nothing.
+func checkIsolated(t *testing.T, lang, in, out string) {
+	t.Helper()
+	if StripIsolates(out) != StripIsolates(in) {
+		t.Errorf("Isolate(%s, %q) = %q: more than isolates added", lang, in, out)
+	}
+	if again := Isolate(lang, out); again != out {
+		t.Errorf("Isolate(%s, %q) = %q, but Isolate of that is %q", lang, in, out, again)
+	}
+	if out == in || strings.Contains(in, pdi) {
+		return // a PDI of the text's own would pass for the end of an isolate
+	}
+	open := -1 // where the text of the open isolate starts
+	for i := 0; i < len(out); i++ {
+		switch {
+		case strings.HasPrefix(out[i:], lri):
+			if open >= 0 {
+				t.Fatalf("Isolate(%s, %q) = %q: nested isolate", lang, in, out)
+			}
+			open = i + len(lri)
+		case strings.HasPrefix(out[i:], pdi):
+			if open < 0 {
+				t.Fatalf("Isolate(%s, %q) = %q: PDI without LRI", lang, in, out)
+			}
+			inside := out[open:i]
+			if inside == "" {
+				t.Fatalf("Isolate(%s, %q) = %q: empty isolate", lang, in, out)
+			}
+			if last, _ := utf8.DecodeLastRuneInString(inside); strings.ContainsRune(" ,–-.:;!?،؛؟۔", last) {
+				t.Fatalf("Isolate(%s, %q) = %q: isolate ends in %q", lang, in, out, last)
+			}
+			open = -1
+		}
+	}
+	if open >= 0 {
+		t.Errorf("Isolate(%s, %q) = %q: isolate not closed", lang, in, out)
+	}
 }
 
 // TestIsolateMatchesRegexpTokens compares Isolate with the reference on
@@ -224,6 +366,7 @@ func TestIsolateMatchesRegexpTokens(t *testing.T) {
 		"http://", "https://", "HTTP://", "h", "s", ":", "/", ".", "@", "_", "-", "–", "—",
 		",", "،", " ", "\t", "\n", "\v", "\u00a0", "§", "+", "a", "Z", "ø", "Å", "1", "٣", "۷",
 		"ا", "ی", "\u200c", "(", ")", "\xff", "\xe2\x80", "\u2069",
+		"/m", "ـ", "\u0301", ";", "!", "?", "؛", "؟", "۔", "112:", "10:00",
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 200000
@@ -236,9 +379,11 @@ func TestIsolateMatchesRegexpTokens(t *testing.T) {
 			sb.WriteString(tokens[rng.IntN(len(tokens))])
 		}
 		text := sb.String()
-		if got, want := Isolate("ar", text), isolateRegexp("ar", text); got != want {
+		got := Isolate("ar", text)
+		if want := isolateRegexp("ar", text); got != want {
 			t.Fatalf("Isolate(ar, %q)\n got %q\nwant %q", text, got, want)
 		}
+		checkIsolated(t, "ar", text, got)
 	}
 }
 

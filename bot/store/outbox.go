@@ -30,10 +30,12 @@ func enqueue(tx *bolt.Tx, a bot.Action) error {
 	return b.Put(binary.BigEndian.AppendUint64(nil, id), v)
 }
 
-// Pending returns up to limit queued actions, oldest first.
+// Pending returns up to limit queued actions, oldest first, and at most
+// bot.PendingPerChat of any one chat.
 func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 	s.flushIfDue(time.Now())
 	var out []bot.Queued
+	perChat := map[int64]int{}
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
@@ -43,6 +45,9 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 			var q queued
 			if err := json.Unmarshal(v, &q); err != nil {
 				return fmt.Errorf("outbox item %x: %w", k, err)
+			}
+			if perChat[q.Action.Chat]++; perChat[q.Action.Chat] > bot.PendingPerChat {
+				continue
 			}
 			out = append(out, bot.Queued{ID: binary.BigEndian.Uint64(k), Action: q.Action})
 		}

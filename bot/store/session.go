@@ -16,7 +16,9 @@ import (
 //
 // Layout: version byte, flag byte, then uvarint-length strings Lang,
 // Screen, Asked, and varints Misses, Ticket, Created and Seen (Unix
-// nanoseconds, 0 for the zero time).
+// nanoseconds, 0 for the zero time); then, only when she opened tickets
+// in the last hour, their count and times. A record without them (the
+// most, and every older one) ends after Seen.
 const sessionV1 = 1
 
 const (
@@ -43,7 +45,14 @@ func encodeSession(s bot.Session) []byte {
 	buf = binary.AppendVarint(buf, int64(s.Misses))
 	buf = binary.AppendVarint(buf, s.Ticket)
 	buf = binary.AppendVarint(buf, unixNano(s.Created))
-	return binary.AppendVarint(buf, unixNano(s.Seen))
+	buf = binary.AppendVarint(buf, unixNano(s.Seen))
+	if len(s.Opened) > 0 {
+		buf = binary.AppendUvarint(buf, uint64(len(s.Opened)))
+		for _, at := range s.Opened {
+			buf = binary.AppendVarint(buf, unixNano(at))
+		}
+	}
+	return buf
 }
 
 func decodeSession(v []byte, s *bot.Session) error {
@@ -72,6 +81,22 @@ func decodeSession(v []byte, s *bot.Session) error {
 	}
 	s.Misses, s.Ticket = int(ints[0]), ints[1]
 	s.Created, s.Seen = fromUnixNano(ints[2]), fromUnixNano(ints[3])
+	s.Opened = nil
+	if len(v) == 0 {
+		return nil
+	}
+	n, k := binary.Uvarint(v)
+	if k <= 0 || n == 0 || n > uint64(len(v)-k) {
+		return errSession
+	}
+	v = v[k:]
+	for range n {
+		at, k := binary.Varint(v)
+		if k <= 0 {
+			return errSession
+		}
+		s.Opened, v = append(s.Opened, fromUnixNano(at)), v[k:]
+	}
 	return nil
 }
 

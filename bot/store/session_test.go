@@ -2,6 +2,8 @@ package store
 
 import (
 	"encoding/json"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -14,7 +16,7 @@ func TestSessionEncoding(t *testing.T) {
 		{},
 		{Lang: "so", Screen: "menu", Seen: at},
 		{Lang: "ar", LangChosen: true, Screen: "entry:permit-renewal", Misses: 2, Created: at.Add(-time.Hour), Seen: at,
-			Ticket: 77, Discreet: true, Asked: "مرحبا، أحتاج مساعدة"},
+			Ticket: 77, Discreet: true, Asked: "مرحبا، أحتاج مساعدة", Opened: []time.Time{at.Add(-time.Minute), at}},
 		{Lang: "ti", Misses: -1, Ticket: -5, Created: time.Unix(0, 1), Seen: time.Unix(-1, 0)},
 	}
 	for _, want := range tests {
@@ -44,9 +46,10 @@ func TestSessionEncoding(t *testing.T) {
 }
 
 func sameSession(a, b bot.Session) bool {
-	ta, tb := [2]time.Time{a.Created, a.Seen}, [2]time.Time{b.Created, b.Seen}
+	ta, tb := append([]time.Time{a.Created, a.Seen}, a.Opened...), append([]time.Time{b.Created, b.Seen}, b.Opened...)
 	a.Created, a.Seen, b.Created, b.Seen = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-	return a == b && ta[0].Equal(tb[0]) && ta[1].Equal(tb[1])
+	a.Opened, b.Opened = nil, nil
+	return reflect.DeepEqual(a, b) && slices.EqualFunc(ta, tb, time.Time.Equal)
 }
 
 // FuzzDecodeSession: a damaged record is an error, never a panic, and a

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"os"
@@ -253,4 +254,29 @@ func TestMessageIDsLast48Hours(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestPendingCapsEachChat queues a backlog for the advisors' group ahead
+// of a woman's reply: Pending must reach her reply, oldest first.
+func TestPendingCapsEachChat(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	var acts []bot.Action
+	for range 3 * bot.PendingPerChat {
+		acts = append(acts, bot.Action{Chat: -100, Text: "copy"})
+	}
+	acts = append(acts, bot.Action{Chat: 7, Text: "reply"})
+	if err := s.Commit(ctx, bot.Change{EventID: "u1", Actions: acts}); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := s.Pending(ctx, 512)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != bot.PendingPerChat+1 || pending[len(pending)-1].Action.Text != "reply" {
+		t.Fatalf("Pending returned %d items, last %+v; want %d of the group, then her reply", len(pending), pending[len(pending)-1].Action, bot.PendingPerChat)
+	}
+	if !slices.IsSortedFunc(pending, func(a, b bot.Queued) int { return cmp.Compare(a.ID, b.ID) }) {
+		t.Error("Pending is not oldest first")
+	}
 }

@@ -108,9 +108,10 @@ const batch = 512
 // planned is a message the limits allow, split into Telegram-sized parts,
 // and when it may go.
 type planned struct {
-	q     bot.Queued
-	parts []string
-	at    time.Time
+	q      bot.Queued
+	parts  []string
+	at     time.Time
+	joined []uint64 // queued items sent as part of q, settled with it
 }
 
 // horizon is how far ahead a step books the global rate. Booking ahead
@@ -139,10 +140,11 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 	// to Telegram does not hold up every other chat.
 	lanes := make([][]planned, max(1, s.limits.Parallel))
 	blocked := map[int64]bool{}
+	joined := map[uint64]bool{}
 	full := len(items) == batch
-	for _, q := range items {
+	for i, q := range items {
 		chat := q.Action.Chat
-		if blocked[chat] {
+		if blocked[chat] || joined[q.ID] {
 			continue
 		}
 		if now.Before(s.globalPause) {
@@ -153,6 +155,13 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 			blocked[chat] = true
 			next = min(next, until.Sub(now))
 			continue
+		}
+		var also []uint64
+		if q.Action.Join {
+			q, also = join(q, items[i+1:])
+			for _, id := range also {
+				joined[id] = true
+			}
 		}
 		parts := splitText(q.Action.Text)
 		rate := s.limits.Chat
@@ -187,7 +196,7 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 		b.Take(at, rate, len(parts))
 		s.global.Take(now, s.limits.Global, len(parts)) // into debt: the next booking comes later
 		lane := uint64(chat) % uint64(len(lanes))
-		lanes[lane] = append(lanes[lane], planned{q, parts, at})
+		lanes[lane] = append(lanes[lane], planned{q, parts, at, also})
 		if opens {
 			full = true // look again at once, with the thread made
 			break
@@ -216,11 +225,34 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 			}
 		}
 	}
-	// Anything not blocked was sent; look again at once for what came behind it.
-	if full && ctx.Err() == nil {
+	// Anything not blocked was sent; look again at once for what came
+	// behind it. A step that could send nothing waits: looking again at
+	// once would find the same blocked chats and spin.
+	if full && anyPlanned(lanes) && ctx.Err() == nil {
 		return 0
 	}
 	return next
+}
+
+// join appends to q's text the texts queued right behind it for the same
+// ticket that may be joined, up to one Telegram message, and returns their IDs. It
+// stops at the first other message to that chat, which must not be
+// overtaken.
+func join(q bot.Queued, rest []bot.Queued) (bot.Queued, []uint64) {
+	var ids []uint64
+	text := q.Action.Text
+	for _, r := range rest {
+		if r.Action.Chat != q.Action.Chat {
+			continue
+		}
+		if !r.Action.Join || r.Action.Ticket != q.Action.Ticket || utf16Len(text)+1+utf16Len(r.Action.Text) > maxText {
+			break
+		}
+		text += "\n" + r.Action.Text
+		ids = append(ids, r.ID)
+	}
+	q.Action.Text = text
+	return q, ids
 }
 
 // opensThread reports a message to the advisors' group that will make its
@@ -258,6 +290,10 @@ func (s *Sender) deliverLane(ctx context.Context, lane []planned) {
 		}
 		if !s.deliver(ctx, p.q, p.parts, p.at) {
 			failed[chat] = true
+			continue
+		}
+		for _, id := range p.joined {
+			s.settle(ctx, id)
 		}
 	}
 }

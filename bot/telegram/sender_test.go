@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,7 +35,14 @@ func (o *memOutbox) add(a bot.Action) {
 func (o *memOutbox) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return slices.Clone(o.items[:min(limit, len(o.items))]), nil
+	var out []bot.Queued
+	perChat := map[int64]int{}
+	for _, q := range o.items {
+		if perChat[q.Action.Chat]++; perChat[q.Action.Chat] <= bot.PendingPerChat && len(out) < limit {
+			out = append(out, q)
+		}
+	}
+	return out, nil
 }
 
 func (o *memOutbox) Done(_ context.Context, id uint64) error {
@@ -337,5 +345,64 @@ func TestSenderBooksAhead(t *testing.T) {
 	}
 	if last := api.sent[len(api.sent)-1].at.Sub(start); last > time.Second {
 		t.Errorf("the step booked %v ahead, more than a second", last)
+	}
+}
+
+// TestBlockedGroupDoesNotHoldUpHerReply queues more messages for the
+// advisors' group than one step reads, then one reply to a woman: the
+// group's rate (20 a minute) must not keep her reply waiting, and a step
+// that could send nothing must not ask to be run again at once.
+func TestBlockedGroupDoesNotHoldUpHerReply(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits)
+	for i := range 1000 {
+		out.add(bot.Action{Chat: -1001, Text: "copy " + strconv.Itoa(i)})
+	}
+	out.add(bot.Action{Chat: 42, Text: "112"})
+	start := *clock
+	for steps := 0; ; steps++ {
+		if steps > 50 {
+			t.Fatalf("her reply still queued after %d steps and %v", steps, clock.Sub(start))
+		}
+		wait := s.Step(context.Background(), *clock)
+		if slices.ContainsFunc(api.sent, func(m sent) bool { return m.chat == 42 }) {
+			t.Logf("her reply left after %d step(s), %v of fake time", steps+1, clock.Sub(start))
+			break
+		}
+		if wait <= 0 {
+			t.Fatalf("step %d sent nothing to her and asks to run again at once", steps)
+		}
+		*clock = clock.Add(wait)
+	}
+	// With the group at its limit, further steps wait instead of spinning.
+	for range 3 {
+		before := len(api.sent)
+		if wait := s.Step(context.Background(), *clock); wait <= 0 && len(api.sent) == before {
+			t.Fatal("a step that sent nothing returned a wait of 0")
+		}
+	}
+}
+
+// TestSenderJoinsFloodedCopies queues 300 joinable texts of one ticket
+// with a media copy among them: they go as a few messages, in order, and
+// nothing is lost.
+func TestSenderJoinsFloodedCopies(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits)
+	for i := range 300 {
+		if i == 150 {
+			out.add(bot.Action{Chat: -1001, Ticket: 1, Thread: 9, Text: "not joinable"})
+		}
+		out.add(bot.Action{Chat: -1001, Ticket: 1, Thread: 9, Text: fmt.Sprintf("💬 he will kill me %d", i), Join: true})
+	}
+	drain(t, s, out, clock)
+	var all []string
+	for _, m := range api.sent {
+		all = append(all, strings.Split(m.text, "\n")...)
+	}
+	// A step sees bot.PendingPerChat items of a chat, and joins those.
+	if want := 301/bot.PendingPerChat + 2; len(api.sent) > want {
+		t.Errorf("301 queued items went as %d messages; want them joined into %d at most", len(api.sent), want)
+	}
+	if len(all) != 301 || all[150] != "not joinable" || all[300] != "💬 he will kill me 299" {
+		t.Errorf("joined messages lost or reordered lines: %d lines", len(all))
 	}
 }

@@ -1,0 +1,140 @@
+package locales_test
+
+// An external test package: content does not import locales, so the
+// catalog can be rendered here without an import cycle.
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/locales"
+)
+
+// TestIsolateRenderedRTL runs the interface strings and the catalog, filled
+// in as the bot sends them, through Isolate in ar, fa and ur, and looks for
+// the two faults the translations review saw with FriBidi: a command shown
+// as "menu/" (a "/" left just before an isolate, so drawn to its right) and
+// "112:" with the colon drawn on the number's far side (a colon as the last
+// rune inside an isolate).
+func TestIsolateRenderedRTL(t *testing.T) {
+	s, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _, err := content.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"ar", "fa", "ur"} {
+		for where, text := range renderedTexts(t, s, cat, lang) {
+			out := locales.Isolate(lang, text)
+			if i := strings.Index(out, "/\u2066"); i >= 0 {
+				t.Errorf("%s %s: a \"/\" right of an isolate: %q", lang, where, around(out, i))
+			}
+			if i := strings.Index(out, ":\u2069"); i >= 0 {
+				t.Errorf("%s %s: a colon ends an isolate: %q", lang, where, around(out, i))
+			}
+		}
+	}
+}
+
+// renderedTexts returns what the bot sends in lang, by where it comes
+// from: every interface message with its placeholders filled, and for each
+// entry its answer (title, body with the centre's details, numbers and
+// links with their labels) and its button; for each topic its title and
+// button.
+func renderedTexts(t *testing.T, s *locales.Strings, cat *content.Catalog, lang string) map[string]string {
+	texts := map[string]string{}
+	hours := centreHours(s, cat, lang)
+	days := strings.Split(s.T(lang, "Weekdays", nil), ",")
+	data := map[string]any{
+		"Hours":    hours,
+		"When":     days[1] + " 10:00",
+		"Place":    3,
+		"Topic":    cat.Topics[0].TitleIn(lang),
+		"Language": locales.Name("nb"),
+	}
+	raw, err := os.ReadFile("active." + lang + ".toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs map[string]map[string]string
+	if err := toml.Unmarshal(raw, &msgs); err != nil {
+		t.Fatalf("active.%s.toml: %v", lang, err)
+	}
+	for id := range msgs {
+		texts["message "+id] = s.T(lang, id, data)
+	}
+	fill := strings.NewReplacer(
+		"{centre.name}", cat.Centre.Name,
+		"{centre.address}", cat.Centre.Address,
+		"{centre.hours}", hours,
+	)
+	for id, e := range cat.Entries {
+		txt := e.Text[lang]
+		if txt == nil {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(txt.Title + "\n\n" + fill.Replace(txt.Body))
+		if len(e.Actions) > 0 {
+			b.WriteString("\n\n" + s.T(lang, "Call", nil))
+		}
+		for _, a := range e.Actions {
+			label := a.Label
+			if l := txt.Labels[a.Key()]; l != "" {
+				label = l
+			}
+			if a.Phone != "" {
+				fmt.Fprintf(&b, "\n📞 %s – %s", a.Phone, label)
+			} else {
+				fmt.Fprintf(&b, "\n🔗 %s – %s", a.URL, label)
+			}
+		}
+		texts["entry "+id] = b.String()
+		texts["entry "+id+" button"] = "➡️ " + txt.ButtonTitle()
+	}
+	for _, tp := range cat.Topics {
+		texts["topic "+tp.ID] = tp.TitleIn(lang)
+		texts["topic "+tp.ID+" button"] = tp.ButtonIn(lang)
+	}
+	return texts
+}
+
+// centreHours is the opening hours as the bot writes them, "Mon–Fri
+// 10:00–15:00", with day names in lang.
+func centreHours(s *locales.Strings, cat *content.Catalog, lang string) string {
+	days := strings.Split(s.T(lang, "Weekdays", nil), ",")
+	clock := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
+	var parts []string
+	for _, h := range cat.Centre.Hours {
+		if len(h.Days) == 0 {
+			continue
+		}
+		span := days[h.Days[0]]
+		if len(h.Days) > 1 {
+			span += "–" + days[h.Days[len(h.Days)-1]]
+		}
+		parts = append(parts, fmt.Sprintf("%s %s–%s", span, clock(h.Open), clock(h.Close)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// around returns the text near byte i, for a readable failure.
+func around(s string, i int) string {
+	lo, hi := max(0, i-40), min(len(s), i+40)
+	for lo > 0 && !isRuneStart(s[lo]) {
+		lo--
+	}
+	for hi < len(s) && !isRuneStart(s[hi]) {
+		hi++
+	}
+	return s[lo:hi]
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
