@@ -106,7 +106,7 @@ func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 		if err != nil {
 			return err
 		}
-		n += closed
+		n += len(closed)
 		if err := del(tx.Bucket(bucketQuestions), olderByKey(tx.Bucket(bucketQuestions), before)); err != nil {
 			return err
 		}

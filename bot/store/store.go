@@ -299,13 +299,20 @@ func writeError(what string, err error) error {
 
 func timeValue(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())) }
 
-// forgetChat deletes the session and every queued message of a chat.
+// forgetChat deletes the session and every queued message of a chat,
+// and what is queued for the advisors about her: copies of her messages
+// and her tickets' posts (the summary carries her question).
 func (s *Store) forgetChat(tx *bolt.Tx, chat int64) error {
 	if err := tx.Bucket(bucketSessions).Delete(s.chatKey(chat)); err != nil {
 		return err
 	}
-	if err := deleteTickets(tx, chat); err != nil {
+	tickets, err := deleteTickets(tx, chat)
+	if err != nil {
 		return err
+	}
+	hers := map[int64]bool{}
+	for _, t := range tickets {
+		hers[t.Number] = true
 	}
 	if err := s.clearMessages(tx, chat); err != nil {
 		return err
@@ -313,13 +320,17 @@ func (s *Store) forgetChat(tx *bolt.Tx, chat int64) error {
 	if err := subscribe(tx, bot.Subscription{Chat: chat}); err != nil {
 		return err
 	}
-	return unqueue(tx, chat)
+	return unqueueWhere(tx, func(a bot.Action) bool { return a.Chat == chat || a.CopyFrom == chat || hers[a.Ticket] })
 }
 
 // unqueue deletes every queued message of a chat.
 func unqueue(tx *bolt.Tx, chat int64) error {
+	return unqueueWhere(tx, func(a bot.Action) bool { return a.Chat == chat })
+}
+
+func unqueueWhere(tx *bolt.Tx, doomed func(bot.Action) bool) error {
 	return deleteMatching(tx.Bucket(bucketOutbox), func(_, v []byte) bool {
 		var q queued
-		return json.Unmarshal(v, &q) == nil && q.Action.Chat == chat
+		return json.Unmarshal(v, &q) == nil && doomed(q.Action)
 	})
 }

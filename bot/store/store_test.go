@@ -135,10 +135,23 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	s, path := mustOpen(t)
 	const chat = 987654321
 	secret := "my husband hits me every night, please help (a distinctive sentence)"
+	asked := "where is the crisis centre in Drammen (her question in the summary)"
 	sess := bot.Session{Chat: chat, Lang: "en", Ticket: 1}
-	tk := bot.Ticket{Number: 1, Chat: chat, State: bot.TicketOpen, Thread: 77}
+	tk := bot.Ticket{Number: 1, Chat: chat, State: bot.TicketWaiting, Asked: asked}
+	const group = -100777
 	if err := s.Commit(ctx, bot.Change{Session: &sess, Tickets: []bot.Ticket{tk}, Chat: chat, Messages: []int{5, 6},
-		Actions: []bot.Action{{Chat: chat, Text: secret}}}); err != nil {
+		Actions: []bot.Action{
+			{Chat: chat, Text: secret},
+			// Not yet in the advisors' group: the summary that opens her
+			// ticket's topic, a copy of her message and a joined text.
+			{Chat: group, Ticket: 1, NewTopic: "#1 · en", Text: "Summary: " + asked},
+			{Chat: group, Ticket: 1, CopyFrom: chat, CopyMessage: 6},
+			{Chat: group, Ticket: 1, Text: "💬 " + secret, Join: true},
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	// Another woman's copy stays queued.
+	if err := s.Commit(ctx, bot.Change{Actions: []bot.Action{{Chat: group, Ticket: 2, CopyFrom: 555, CopyMessage: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	// A message delivered since: its ID waits in the journal.
@@ -169,6 +182,7 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	idBytes := binary.BigEndian.AppendUint64(nil, uint64(chat))
 	for name, needle := range map[string][]byte{
 		"text": []byte(secret), "chat ID": []byte("987654321"), "chat ID bytes": idBytes, "keyed chat": s.chatKey(chat),
+		"question in the summary": []byte(asked),
 	} {
 		if bytes.Contains(raw, needle) {
 			t.Errorf("the %s is still in the database file or its journal after /forget", name)
@@ -176,6 +190,9 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	}
 	if _, found, _ := s.Session(ctx, 1000); !found {
 		t.Error("compaction lost another user's session")
+	}
+	if left, _ := s.Pending(ctx, 10); len(left) != 1 || left[0].Action.CopyFrom != 555 {
+		t.Errorf("outbox after /forget = %+v, want only the other woman's copy", left)
 	}
 }
 

@@ -117,14 +117,13 @@ func (s *Store) NextTicketNumber(_ context.Context) (int64, error) {
 }
 
 // deleteTickets removes every ticket of a chat and its thread links.
-func deleteTickets(tx *bolt.Tx, chat int64) error {
-	_, err := deleteTicketsWhere(tx, func(t bot.Ticket) bool { return t.Chat == chat })
-	return err
+func deleteTickets(tx *bolt.Tx, chat int64) ([]bot.Ticket, error) {
+	return deleteTicketsWhere(tx, func(t bot.Ticket) bool { return t.Chat == chat })
 }
 
 // deleteTicketsWhere removes the tickets doomed picks, with their thread
-// links, and returns how many went.
-func deleteTicketsWhere(tx *bolt.Tx, doomed func(bot.Ticket) bool) (int, error) {
+// links, and returns them.
+func deleteTicketsWhere(tx *bolt.Tx, doomed func(bot.Ticket) bool) ([]bot.Ticket, error) {
 	var gone []bot.Ticket
 	err := tx.Bucket(bucketTickets).ForEach(func(_, v []byte) error {
 		var t bot.Ticket
@@ -134,14 +133,14 @@ func deleteTicketsWhere(tx *bolt.Tx, doomed func(bot.Ticket) bool) (int, error) 
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for _, t := range gone {
 		if err := deleteTicket(tx, t); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
-	return len(gone), nil
+	return gone, nil
 }
 
 // deleteTicket removes a ticket and the links of its thread.
