@@ -128,7 +128,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 		return e.handleAdvisor(ctx, ev)
 	}
 	if ev.Kind == EventBlocked {
-		return e.commit(ctx, Change{EventID: ev.ID, Unqueue: ev.Chat})
+		// Nothing can reach her any more: announcements neither.
+		return e.commit(ctx, Change{EventID: ev.ID, Unqueue: ev.Chat, Subscription: &Subscription{Chat: ev.Chat}})
 	}
 	flood := e.flood.check(ev.Chat, ev.At)
 	flooding := flood != floodOK && ev.Kind == EventText && e.Catalog().Search(ev.Text, "").Emergency

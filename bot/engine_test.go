@@ -190,3 +190,19 @@ func TestFloodLimit(t *testing.T) {
 		t.Errorf("after a pause she is not answered again: %+v", got)
 	}
 }
+
+// TestBlockingUnsubscribes: once she blocks the bot, nothing can reach
+// her, and her chat ID has no reason to stay in the subscribers.
+func TestBlockingUnsubscribes(t *testing.T) {
+	e, st := newEngine(t)
+	ctx := context.Background()
+	exchange(t, e, st, bot.Event{Chat: 3, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	exchange(t, e, st, bot.Event{Chat: 3, Kind: bot.EventCommand, Command: "subscribe"})
+	if subs, _ := st.Subscribers(ctx, ""); len(subs) != 1 {
+		t.Fatalf("subscribers = %v, want her", subs)
+	}
+	exchange(t, e, st, bot.Event{Chat: 3, Kind: bot.EventBlocked})
+	if subs, _ := st.Subscribers(ctx, ""); len(subs) != 0 {
+		t.Errorf("subscribers after she blocked the bot = %v, want none", subs)
+	}
+}

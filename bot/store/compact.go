@@ -63,8 +63,9 @@ func syncDir(dir string) {
 }
 
 // Purge deletes what is older than the retention period: sessions idle
-// since before, closed tickets, unanswered questions, handled-event IDs,
-// and message IDs past Telegram's 48 hours. Statistics are counts without
+// since before with their tickets (an open ticket idle that long is
+// over) and subscriptions, tickets closed before, unanswered questions,
+// handled-event IDs, and message IDs past Telegram's 48 hours. Statistics are counts without
 // identity and stay. It returns how many records went.
 func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 	n := 0
@@ -83,7 +84,7 @@ func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 		var old [][]byte
 		err = sessions.ForEach(func(k, v []byte) error {
 			var sess bot.Session
-			if decodeSession(v, &sess) == nil && sess.Seen.Before(before) && sess.Ticket == 0 {
+			if decodeSession(v, &sess) == nil && sess.Seen.Before(before) {
 				old = append(old, append([]byte(nil), k...))
 			}
 			return nil
@@ -99,14 +100,34 @@ func (s *Store) Purge(_ context.Context, before, now time.Time) (int, error) {
 			return err
 		}
 		n += purged
-		// Closed tickets.
-		closed, err := deleteTicketsWhere(tx, func(t bot.Ticket) bool {
-			return t.State == bot.TicketClosed && t.Closed.Before(before)
+		// Tickets closed before, and tickets of women whose session went:
+		// a conversation idle for the whole retention period is over.
+		gone := func(chat int64) bool { return sessions.Get(s.chatKey(chat)) == nil }
+		tickets, err := deleteTicketsWhere(tx, func(t bot.Ticket) bool {
+			if t.State == bot.TicketClosed {
+				return t.Closed.Before(before)
+			}
+			return t.Created.Before(before) && gone(t.Chat)
 		})
 		if err != nil {
 			return err
 		}
-		n += len(closed)
+		n += len(tickets)
+		// Subscriptions hold her chat ID; they go with her session.
+		var unsubscribed [][]byte
+		subscribers := tx.Bucket(bucketSubscribers)
+		err = subscribers.ForEach(func(k, _ []byte) error {
+			if len(k) == 8 && gone(int64(binary.BigEndian.Uint64(k))) {
+				unsubscribed = append(unsubscribed, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := del(subscribers, unsubscribed); err != nil {
+			return err
+		}
 		if err := del(tx.Bucket(bucketQuestions), olderByKey(tx.Bucket(bucketQuestions), before)); err != nil {
 			return err
 		}

@@ -201,13 +201,16 @@ func TestPurgeOnAFakeClock(t *testing.T) {
 	s, _ := mustOpen(t)
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	old := bot.Session{Chat: 1, Seen: now.Add(-31 * 24 * time.Hour)}
-	fresh := bot.Session{Chat: 2, Seen: now.Add(-time.Hour)}
-	waiting := bot.Session{Chat: 3, Seen: now.Add(-40 * 24 * time.Hour), Ticket: 9}
-	_ = s.Commit(ctx, bot.Change{Session: &old})
-	_ = s.Commit(ctx, bot.Change{Session: &fresh})
-	_ = s.Commit(ctx, bot.Change{Session: &waiting, Tickets: []bot.Ticket{
-		{Number: 9, Chat: 3, State: bot.TicketWaiting},
+	fresh := bot.Session{Chat: 2, Seen: now.Add(-time.Hour), Ticket: 7}
+	idle := bot.Session{Chat: 3, Seen: now.Add(-40 * 24 * time.Hour), Ticket: 9}
+	_ = s.Commit(ctx, bot.Change{Session: &old, Subscription: &bot.Subscription{Chat: 1, Lang: "so", On: true}})
+	_ = s.Commit(ctx, bot.Change{Session: &fresh, Subscription: &bot.Subscription{Chat: 2, Lang: "so", On: true}})
+	_ = s.Commit(ctx, bot.Change{Session: &idle, Tickets: []bot.Ticket{
+		{Number: 7, Chat: 2, State: bot.TicketWaiting, Created: now.Add(-50 * 24 * time.Hour)},
+		{Number: 9, Chat: 3, State: bot.TicketWaiting, Created: now.Add(-40 * 24 * time.Hour)},
+		{Number: 10, Chat: 3, State: bot.TicketOpen, Created: now.Add(-45 * 24 * time.Hour)},
 		{Number: 8, Chat: 4, State: bot.TicketClosed, Closed: now.Add(-60 * 24 * time.Hour)},
+		{Number: 11, Chat: 5, State: bot.TicketOpen, Created: now.Add(-60 * 24 * time.Hour)}, // her session is long gone
 	}})
 	q := bot.Question{Lang: "en", Text: "old", At: now.Add(-40 * 24 * time.Hour)}
 	_ = s.Commit(ctx, bot.Change{Question: &q})
@@ -215,26 +218,26 @@ func TestPurgeOnAFakeClock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, found, _ := s.Session(ctx, 1); found {
-		t.Error("idle session kept past retention")
+	for chat, want := range map[int64]bool{1: false, 2: true, 3: false} {
+		if _, found, _ := s.Session(ctx, chat); found != want {
+			t.Errorf("session %d kept = %v, want %v", chat, found, want)
+		}
 	}
-	if _, found, _ := s.Session(ctx, 2); !found {
-		t.Error("recent session purged")
+	// A ticket lives as long as the conversation: while she uses the bot,
+	// and closed ones for the retention period after closing.
+	for number, want := range map[int64]bool{7: true, 8: false, 9: false, 10: false, 11: false} {
+		if _, found, _ := s.Ticket(ctx, number); found != want {
+			t.Errorf("ticket %d kept = %v, want %v", number, found, want)
+		}
 	}
-	if _, found, _ := s.Session(ctx, 3); !found {
-		t.Error("session with a waiting ticket purged")
-	}
-	if _, found, _ := s.Ticket(ctx, 8); found {
-		t.Error("old closed ticket kept")
-	}
-	if _, found, _ := s.Ticket(ctx, 9); !found {
-		t.Error("waiting ticket purged")
+	if subs, _ := s.Subscribers(ctx, ""); len(subs) != 1 || subs[0] != 2 {
+		t.Errorf("subscribers after purge = %v, want only the recent user", subs)
 	}
 	if qs, _ := s.Questions(ctx); len(qs) != 0 {
 		t.Error("old unanswered question kept")
 	}
-	if n < 3 {
-		t.Errorf("purged %d records, want at least 3", n)
+	if n < 7 {
+		t.Errorf("purged %d records, want at least 7", n)
 	}
 }
 
