@@ -51,6 +51,9 @@ func (s *Store) Compact() error {
 		os.Remove(tmp)
 		return fmt.Errorf("compact: %w", renameErr)
 	}
+	s.lastCompact.Store(time.Now().UnixNano())
+	s.compactions.Add(1)
+	s.compactDue.Store(false)
 	return nil
 }
 

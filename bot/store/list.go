@@ -30,9 +30,10 @@ func list[T any](s *Store, bucket []byte, keep func(T) bool) ([]T, error) {
 	return out, nil
 }
 
-// deleteMatching deletes the keys of b whose key or value match picks;
-// bbolt forbids deleting while iterating, so it collects them first.
-func deleteMatching(b *bolt.Bucket, match func(k, v []byte) bool) error {
+// deleteMatching deletes the keys of b whose key or value match picks,
+// and returns how many; bbolt forbids deleting while iterating, so it
+// collects them first.
+func deleteMatching(b *bolt.Bucket, match func(k, v []byte) bool) (int, error) {
 	var doomed [][]byte
 	err := b.ForEach(func(k, v []byte) error {
 		if match(k, v) {
@@ -41,12 +42,12 @@ func deleteMatching(b *bolt.Bucket, match func(k, v []byte) bool) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for _, k := range doomed {
 		if err := b.Delete(k); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return len(doomed), nil
 }

@@ -109,7 +109,8 @@ func deleteQuestions(tx *bolt.Tx, ids []uint64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return deleteMatching(tx.Bucket(bucketQuestions), func(k, _ []byte) bool {
+	_, err := deleteMatching(tx.Bucket(bucketQuestions), func(k, _ []byte) bool {
 		return len(k) == 16 && slices.Contains(ids, binary.BigEndian.Uint64(k[8:]))
 	})
+	return err
 }

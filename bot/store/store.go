@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,6 +47,13 @@ type Store struct {
 
 	j       *journal   // deliveries not yet in bbolt
 	flushMu sync.Mutex // one journal flush at a time
+
+	compactMu   sync.Mutex  // guards the booking of rewrites below
+	compactAt   *time.Timer // a rewrite booked for /forget, nil if none
+	compactDue  atomic.Bool // something forgotten is still in free pages
+	closed      bool
+	lastCompact atomic.Int64 // Unix nanoseconds of the last rewrite
+	compactions atomic.Int64 // rewrites so far, for tests and metrics
 }
 
 func (s *Store) view(fn func(*bolt.Tx) error) error {
@@ -133,7 +141,18 @@ func (s *Store) Ping() error {
 
 // Close writes what the journal holds into bbolt and closes both files.
 func (s *Store) Close() error {
-	flushErr := s.flush()
+	s.compactMu.Lock()
+	s.closed = true
+	if s.compactAt != nil {
+		s.compactAt.Stop()
+		s.compactAt = nil
+	}
+	var compactErr error
+	if s.compactDue.Load() {
+		compactErr = s.Compact()
+	}
+	s.compactMu.Unlock()
+	flushErr := errors.Join(compactErr, s.flush())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return errors.Join(flushErr, s.j.close(), s.db.Close())
@@ -193,8 +212,10 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 			return fmt.Errorf("commit: %w", err)
 		}
 	}
+	forgot := false
 	err := s.batch(func(tx *bolt.Tx) error {
 		now := time.Now()
+		forgot = false // fn may run again after another caller's error
 		if c.EventID != "" {
 			events := tx.Bucket(bucketEvents)
 			if events.Get([]byte(c.EventID)) != nil {
@@ -208,9 +229,11 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 			}
 		}
 		if c.Forget != 0 {
-			if err := s.forgetChat(tx, c.Forget); err != nil {
+			n, err := s.forgetChat(tx, c.Forget)
+			if err != nil {
 				return err
 			}
+			forgot = n > 0
 		}
 		if len(c.Messages) > 0 {
 			if err := s.recordMessages(tx, c.Chat, c.Messages, now); err != nil {
@@ -271,11 +294,40 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 	if err != nil {
 		return writeError("commit", err)
 	}
-	if c.Forget != 0 {
+	if forgot {
 		// Deleted values stay in bbolt's free pages: rewrite the file so
 		// what she asked to forget is gone from the disk too.
+		return s.compactSoon()
+	}
+	return nil
+}
+
+// compactGap is the least time between two rewrites for /forget. A
+// rewrite holds every other call (200 ms at 100,000 users), so a burst of
+// presses shares one: the first is rewritten at once, the rest at the end
+// of the gap.
+const compactGap = 5 * time.Second
+
+func (s *Store) compactSoon() error {
+	s.compactMu.Lock()
+	defer s.compactMu.Unlock()
+	s.compactDue.Store(true)
+	if s.compactAt != nil || s.closed {
+		return nil // the booked rewrite, or Close, takes this one too
+	}
+	wait := compactGap - time.Since(time.Unix(0, s.lastCompact.Load()))
+	if wait <= 0 {
 		return s.Compact()
 	}
+	s.compactAt = time.AfterFunc(wait, func() {
+		s.compactMu.Lock()
+		defer s.compactMu.Unlock()
+		if s.closed || s.compactAt == nil {
+			return
+		}
+		s.compactAt = nil
+		_ = s.Compact() // if it fails, compactDue stays set: the next /forget or Close tries again
+	})
 	return nil
 }
 
@@ -301,34 +353,42 @@ func timeValue(t time.Time) []byte { return binary.BigEndian.AppendUint64(nil, u
 
 // forgetChat deletes the session and every queued message of a chat,
 // and what is queued for the advisors about her: copies of her messages
-// and her tickets' posts (the summary carries her question).
-func (s *Store) forgetChat(tx *bolt.Tx, chat int64) error {
-	if err := tx.Bucket(bucketSessions).Delete(s.chatKey(chat)); err != nil {
-		return err
+// and her tickets' posts (the summary carries her question). It returns
+// how many records went.
+func (s *Store) forgetChat(tx *bolt.Tx, chat int64) (int, error) {
+	n := 0
+	subKey := binary.BigEndian.AppendUint64(nil, uint64(chat))
+	for _, rec := range []struct {
+		b   *bolt.Bucket
+		key []byte
+	}{{tx.Bucket(bucketSessions), s.chatKey(chat)}, {tx.Bucket(bucketMessages), s.chatKey(chat)}, {tx.Bucket(bucketSubscribers), subKey}} {
+		if rec.b.Get(rec.key) == nil {
+			continue
+		}
+		if err := rec.b.Delete(rec.key); err != nil {
+			return 0, err
+		}
+		n++
 	}
 	tickets, err := deleteTickets(tx, chat)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	hers := map[int64]bool{}
 	for _, t := range tickets {
 		hers[t.Number] = true
 	}
-	if err := s.clearMessages(tx, chat); err != nil {
-		return err
-	}
-	if err := subscribe(tx, bot.Subscription{Chat: chat}); err != nil {
-		return err
-	}
-	return unqueueWhere(tx, func(a bot.Action) bool { return a.Chat == chat || a.CopyFrom == chat || hers[a.Ticket] })
+	queued, err := unqueueWhere(tx, func(a bot.Action) bool { return a.Chat == chat || a.CopyFrom == chat || hers[a.Ticket] })
+	return n + len(tickets) + queued, err
 }
 
 // unqueue deletes every queued message of a chat.
 func unqueue(tx *bolt.Tx, chat int64) error {
-	return unqueueWhere(tx, func(a bot.Action) bool { return a.Chat == chat })
+	_, err := unqueueWhere(tx, func(a bot.Action) bool { return a.Chat == chat })
+	return err
 }
 
-func unqueueWhere(tx *bolt.Tx, doomed func(bot.Action) bool) error {
+func unqueueWhere(tx *bolt.Tx, doomed func(bot.Action) bool) (int, error) {
 	return deleteMatching(tx.Bucket(bucketOutbox), func(_, v []byte) bool {
 		var q queued
 		return json.Unmarshal(v, &q) == nil && doomed(q.Action)

@@ -300,3 +300,41 @@ func TestPendingCapsEachChat(t *testing.T) {
 		t.Error("Pending is not oldest first")
 	}
 }
+
+// TestForgetPressesShareRewrites: a burst of /forget presses must not
+// rewrite the whole file once each (every rewrite holds all other calls),
+// a /forget with nothing to delete rewrites nothing, and what was
+// forgotten is gone from the file once the booked rewrite ran, or at Close.
+func TestForgetPressesShareRewrites(t *testing.T) {
+	ctx := context.Background()
+	s, path := mustOpen(t)
+	if err := s.Commit(ctx, bot.Change{Forget: 424242}); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.compactions.Load(); n != 0 {
+		t.Errorf("/forget with nothing stored rewrote the file %d time(s)", n)
+	}
+	const marker = "a distinctive screen name that must go"
+	for i := range 20 {
+		sess := bot.Session{Chat: int64(5000 + i), Lang: "en", Screen: marker}
+		if err := s.Commit(ctx, bot.Change{Session: &sess}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Commit(ctx, bot.Change{Forget: sess.Chat}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.compactions.Load(); n > 2 {
+		t.Errorf("20 /forget presses rewrote the file %d times; want them to share rewrites", n)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(marker)) {
+		t.Error("a forgotten session is still in the file after Close")
+	}
+}
