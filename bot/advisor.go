@@ -61,8 +61,11 @@ func (a *advisorTurn) dispatch() {
 		}
 		switch kind {
 		case btnTake:
-			tk.TakenBy = a.ev.From
-			a.change.Tickets = append(a.change.Tickets, tk)
+			from := a.ev.From
+			a.change.TicketOps = append(a.change.TicketOps, TicketOp{Number: tk.Number, Apply: func(t *Ticket) bool {
+				t.TakenBy = from
+				return t.State != TicketClosed
+			}})
 			a.post(tk, a.tr("TicketTaken", "Name", orDash(a.ev.FromName)))
 		case btnClose:
 			a.close(tk)
@@ -104,11 +107,17 @@ func (a *advisorTurn) reply(tk Ticket) {
 	}
 	a.change.Count = append(a.change.Count, "ticket:reply")
 	if tk.State == TicketWaiting {
-		tk.State, tk.FirstReply = TicketOpen, a.ev.At
-		if tk.TakenBy == 0 {
-			tk.TakenBy = a.ev.From
-		}
-		a.change.Tickets = append(a.change.Tickets, tk)
+		at, from := a.ev.At, a.ev.From
+		a.change.TicketOps = append(a.change.TicketOps, TicketOp{Number: tk.Number, Apply: func(t *Ticket) bool {
+			if t.State != TicketWaiting {
+				return false
+			}
+			t.State, t.FirstReply = TicketOpen, at
+			if t.TakenBy == 0 {
+				t.TakenBy = from
+			}
+			return true
+		}})
 		a.change.Count = append(a.change.Count, "ticket:first_reply")
 		a.change.Add = map[string]uint64{"ticket:first_reply_seconds": uint64(max(0, a.ev.At.Sub(tk.Created).Seconds()))}
 	}
@@ -116,8 +125,7 @@ func (a *advisorTurn) reply(tk Ticket) {
 
 // close ends a ticket from the group and asks her for a rating.
 func (a *advisorTurn) close(tk Ticket) {
-	tk.State, tk.Closed = TicketClosed, a.ev.At
-	a.change.Tickets = append(a.change.Tickets, tk)
+	a.change.TicketOps = append(a.change.TicketOps, closeTicket(tk.Number, a.ev.At))
 	a.change.Count = append(a.change.Count, "ticket:closed")
 	a.post(tk, a.tr("TicketClosedByAdvisor"))
 	text := a.e.strings.T(tk.Lang, "AdvisorClosed", nil) + "\n\n" + a.e.strings.T(tk.Lang, "RateAsk", nil)
@@ -199,21 +207,26 @@ func (e *Engine) Tick(ctx context.Context) error {
 		data := map[string]any{"Number": tk.Number, "Wait": wait.Round(time.Minute).String()}
 		switch {
 		case !tk.Raised && wait >= e.esc.RaiseAfter:
-			tk.Raised, tk.Reminded = true, now
+			c.TicketOps = append(c.TicketOps, TicketOp{Number: tk.Number, Apply: func(t *Ticket) bool {
+				t.Raised, t.Reminded = true, now
+				return t.State == TicketWaiting
+			}})
 			post.Text = e.strings.T(e.esc.Lang, "TicketRaised", data)
 			for _, adv := range advisors {
 				post.Mentions = append(post.Mentions, Mention{User: adv.User, Name: adv.Name})
 			}
 		case now.Sub(last) >= e.esc.RemindEach:
-			tk.Reminded = now
+			c.TicketOps = append(c.TicketOps, TicketOp{Number: tk.Number, Apply: func(t *Ticket) bool {
+				t.Reminded = now
+				return t.State == TicketWaiting
+			}})
 			post.Text = e.strings.T(e.esc.Lang, "TicketReminder", data)
 		default:
 			continue
 		}
-		c.Tickets = append(c.Tickets, tk)
 		c.Actions = append(c.Actions, post)
 	}
-	if len(c.Tickets) == 0 {
+	if len(c.Actions) == 0 {
 		return nil
 	}
 	return e.commit(ctx, c)

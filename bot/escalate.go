@@ -209,12 +209,22 @@ func (t *turn) end() {
 		return
 	}
 	tk, _, _ := t.e.store.Ticket(t.ctx, t.s.Ticket)
-	tk.State, tk.Closed = TicketClosed, t.ev.At
-	t.change.Tickets = append(t.change.Tickets, tk)
+	t.change.TicketOps = append(t.change.TicketOps, closeTicket(tk.Number, t.ev.At))
 	t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: t.e.esc.Lang, Text: t.group("TicketEndedByHer")})
 	t.s.Ticket = 0
 	t.count("ticket:closed")
 	t.send(t.tr("TicketEnded")+"\n\n"+t.tr("RateAsk"), rateButtons(tk.Number))
+}
+
+// closeTicket closes a ticket that is not closed yet.
+func closeTicket(n int64, at time.Time) TicketOp {
+	return TicketOp{Number: n, Apply: func(t *Ticket) bool {
+		if t.State == TicketClosed {
+			return false
+		}
+		t.State, t.Closed = TicketClosed, at
+		return true
+	}}
 }
 
 // rateButtons ask for a 1–5 rating of ticket n.

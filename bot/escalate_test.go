@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -189,5 +190,35 @@ func TestTicketsPerHourCapped(t *testing.T) {
 	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
 	if tickets() != 4 {
 		t.Errorf("an hour later: %d tickets, want 4", tickets())
+	}
+}
+
+// TestTakeAndEndAtOnce: an advisor takes her ticket while she ends it.
+// Whatever the interleaving, the ticket ends closed; before ticket changes
+// were applied inside the commit, the take put back a copy read while it
+// was waiting, and reminders went on for a conversation she had ended.
+func TestTakeAndEndAtOnce(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "r.db"), &clock)
+	ctx := context.Background()
+	for i := range 30 {
+		chat := int64(100 + i)
+		do(t, e, bot.Event{Chat: chat, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+		do(t, e, bot.Event{Chat: chat, Kind: bot.EventButton, Data: "pc"})
+		sess, _, _ := st.Session(ctx, chat)
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_ = e.Handle(ctx, bot.Event{Chat: group, Advisor: true, From: 9, Kind: bot.EventButton, Data: fmt.Sprintf("tk:%d", sess.Ticket)})
+		}()
+		go func() {
+			defer wg.Done()
+			_ = e.Handle(ctx, bot.Event{Chat: chat, Kind: bot.EventCommand, Command: "end"})
+		}()
+		wg.Wait()
+		if tk, _, _ := st.Ticket(ctx, sess.Ticket); tk.State != bot.TicketClosed {
+			t.Fatalf("round %d: ticket %+v after take and /end at once, want closed", i, tk)
+		}
 	}
 }

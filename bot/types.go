@@ -160,13 +160,25 @@ type Change struct {
 	Taught   []uint64          // unanswered questions staff have made examples of: no longer unanswered
 	Count    []string          // statistics counters to add one to, e.g. "answer:permit-renewal"
 	Add      map[string]uint64 // statistics counters to add to, e.g. seconds to first reply
-	Tickets  []Ticket          // created or changed tickets
+	Tickets  []Ticket          // created tickets
+	// Changes to stored tickets, applied to the ticket as it is inside the
+	// commit: an advisor's "take" and her /end at the same moment must not
+	// undo each other, as whole copies read before the commit would.
+	TicketOps []TicketOp
 	Advisor  *Advisor          // registered or changed advisor
 	Messages []int             // her message IDs in Chat, kept 48 hours so /clear can delete them
 	Chat     int64             // the chat Messages belong to
 	Cleared  int64             // forget the message IDs of this chat (they were deleted)
 
 	Subscription *Subscription // opt in or out of announcements
+}
+
+// TicketOp changes ticket Number. Apply gets the stored ticket and
+// returns false to leave it as it is (its state moved on meanwhile); it may
+// run more than once and must only change t.
+type TicketOp struct {
+	Number int64
+	Apply  func(t *Ticket) bool
 }
 
 // Subscription is a chat's opt-in to announcements in its language.

@@ -265,6 +265,11 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 				return err
 			}
 		}
+		for _, op := range c.TicketOps {
+			if err := applyTicket(tx, op); err != nil {
+				return err
+			}
+		}
 		if c.Subscription != nil {
 			if err := subscribe(tx, *c.Subscription); err != nil {
 				return err

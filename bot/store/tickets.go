@@ -32,6 +32,17 @@ func putTicket(tx *bolt.Tx, t bot.Ticket) error {
 	return nil
 }
 
+// applyTicket changes a stored ticket; a ticket gone (forgotten, purged)
+// stays gone.
+func applyTicket(tx *bolt.Tx, op bot.TicketOp) error {
+	t, found, err := getTicket(tx, op.Number)
+	if err != nil || !found || !op.Apply(&t) {
+		return err
+	}
+	t.Number = op.Number
+	return putTicket(tx, t)
+}
+
 func getTicket(tx *bolt.Tx, n int64) (bot.Ticket, bool, error) {
 	v := tx.Bucket(bucketTickets).Get(ticketKey(n))
 	if v == nil {
