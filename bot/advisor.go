@@ -24,6 +24,9 @@ func (e *Engine) handleAdvisor(ctx context.Context, ev Event) error {
 	}
 	a := &advisorTurn{ctx: ctx, e: e, ev: ev, change: Change{EventID: ev.ID}}
 	a.dispatch()
+	if a.err != nil {
+		return e.failed(ctx, ev, e.esc.Lang, ev.Thread, a.err)
+	}
 	return e.commit(ctx, a.change)
 }
 
@@ -32,6 +35,7 @@ type advisorTurn struct {
 	e      *Engine
 	ev     Event
 	change Change
+	err    error // the first thing that failed: an advisor's reply must not vanish
 }
 
 func (a *advisorTurn) dispatch() {
@@ -83,16 +87,16 @@ func (a *advisorTurn) ticket(thread int) (Ticket, bool) {
 		return Ticket{}, false
 	}
 	tk, found, err := a.e.store.TicketByThread(a.ctx, thread)
-	if err != nil {
-		a.e.log.Error("read ticket", "err", err)
+	if err != nil && a.err == nil {
+		a.err = fmt.Errorf("read ticket: %w", err)
 	}
 	return tk, found && tk.State != TicketClosed
 }
 
 func (a *advisorTurn) ticketByNumber(n int64) (Ticket, bool) {
 	tk, found, err := a.e.store.Ticket(a.ctx, n)
-	if err != nil {
-		a.e.log.Error("read ticket", "err", err)
+	if err != nil && a.err == nil {
+		a.err = fmt.Errorf("read ticket: %w", err)
 	}
 	return tk, found && tk.State != TicketClosed
 }
@@ -236,8 +240,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 func (t *turn) staffStats() {
 	text, err := t.e.Stats(t.ctx, t.s.Lang)
 	if err != nil {
-		t.e.log.Error("stats", "err", err)
-		t.send(t.tr("Error"), nil)
+		t.fail("stats", err)
 		return
 	}
 	t.send(text, nil)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"context"
 	"fmt"
 	"log/slog"
@@ -107,6 +108,29 @@ type turn struct {
 	// flooding: she writes faster than the flood guard allows, and this
 	// message is let through only because it sounds like danger.
 	flooding bool
+	err      error // the first thing that failed; see fail
+}
+
+// fail records the first error of a turn. The turn's change is then not
+// committed, she is told something went wrong, and Handle returns the
+// error, so the channel delivers the event again and it is handled anew.
+func (t *turn) fail(what string, err error) {
+	if t.err == nil {
+		t.err = fmt.Errorf("%s: %w", what, err)
+	}
+}
+
+// failed tells the chat of ev that something went wrong, once per event
+// however often it is delivered again, and returns err for the channel.
+func (e *Engine) failed(ctx context.Context, ev Event, lang string, thread int, err error) error {
+	notice := Change{Actions: []Action{{Chat: ev.Chat, Thread: thread, Lang: lang, Text: e.strings.T(lang, "Error", nil)}}}
+	if ev.ID != "" {
+		notice.EventID = ev.ID + "#failed"
+	}
+	if cerr := e.store.Commit(ctx, notice); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	return fmt.Errorf("handle: %w", err)
 }
 
 // Handle processes one event and commits its consequences. An event whose
@@ -161,6 +185,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 		t.relay()
 	default:
 		t.dispatch()
+	}
+	if t.err != nil {
+		return e.failed(ctx, ev, t.s.Lang, 0, t.err)
 	}
 	if t.change.Forget == 0 {
 		t.change.Session = &t.s

@@ -60,8 +60,8 @@ func (t *turn) when(at time.Time) string {
 func (t *turn) ticketActive() bool {
 	tk, found, err := t.e.store.Ticket(t.ctx, t.s.Ticket)
 	if err != nil {
-		t.e.log.Error("read ticket", "err", err)
-		return true // keep relaying rather than drop her messages
+		t.fail("read ticket", err)
+		return true
 	}
 	if !found || tk.State == TicketClosed {
 		t.s.Ticket = 0
@@ -91,11 +91,14 @@ func (t *turn) connect() {
 	}
 	n, err := t.e.store.NextTicketNumber(t.ctx)
 	if err != nil {
-		t.e.log.Error("ticket number", "err", err)
-		t.send(t.tr("Error"), t.menuButtons())
+		t.fail("ticket number", err)
 		return
 	}
-	waiting, _ := t.e.store.Tickets(t.ctx, TicketWaiting)
+	waiting, err := t.e.store.Tickets(t.ctx, TicketWaiting)
+	if err != nil {
+		t.fail("read tickets", err)
+		return
+	}
 	topic := t.screenTopic()
 	tk := Ticket{Number: n, Chat: t.ev.Chat, Lang: t.s.Lang, Topic: topic, State: TicketWaiting, Created: t.ev.At, Asked: t.s.Asked}
 	t.s.Ticket = n
@@ -156,7 +159,7 @@ func (t *turn) ticketButtons(n int64) [][]Button {
 func (t *turn) advisorsFor(lang string) []Mention {
 	advisors, err := t.e.store.Advisors(t.ctx)
 	if err != nil {
-		t.e.log.Error("read advisors", "err", err)
+		t.fail("read advisors", err)
 	}
 	var out []Mention
 	for _, a := range advisors {
@@ -208,7 +211,11 @@ func (t *turn) end() {
 		t.send(t.tr("NoTicket"), t.menuButtons())
 		return
 	}
-	tk, _, _ := t.e.store.Ticket(t.ctx, t.s.Ticket)
+	tk, _, err := t.e.store.Ticket(t.ctx, t.s.Ticket)
+	if err != nil {
+		t.fail("read ticket", err)
+		return
+	}
 	t.change.TicketOps = append(t.change.TicketOps, closeTicket(tk.Number, t.ev.At))
 	t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: t.e.esc.Lang, Text: t.group("TicketEndedByHer")})
 	t.s.Ticket = 0
@@ -241,7 +248,11 @@ func rateButtons(n int64) [][]Button {
 func (t *turn) rate(arg string) {
 	num, val, _ := strings.Cut(arg, ":")
 	n, err := strconv.ParseInt(num, 10, 64)
-	tk, found, _ := t.e.store.Ticket(t.ctx, n)
+	tk, found, rerr := t.e.store.Ticket(t.ctx, n)
+	if rerr != nil {
+		t.fail("read ticket", rerr)
+		return
+	}
 	if err != nil || !found || tk.Chat != t.ev.Chat {
 		t.mainMenu(false)
 		return

@@ -18,7 +18,11 @@ func (t *turn) forget() {
 	if t.s.Ticket != 0 {
 		// Her ticket goes with everything else; the advisors are told why
 		// the conversation stopped.
-		tk, _, _ := t.e.store.Ticket(t.ctx, t.s.Ticket)
+		tk, _, err := t.e.store.Ticket(t.ctx, t.s.Ticket)
+		if err != nil {
+			t.fail("read ticket", err)
+			return
+		}
 		t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Thread: tk.Thread, Lang: t.e.esc.Lang,
 			Text: t.group("TicketErased", "Number", t.s.Ticket)})
 	}
@@ -35,7 +39,8 @@ func (t *turn) clear() {
 	t.count("clear")
 	ids, err := t.e.store.RecentMessages(t.ctx, t.ev.Chat, t.ev.At.Add(-deletable))
 	if err != nil {
-		t.e.log.Error("read messages", "err", err)
+		t.fail("read messages", err)
+		return
 	}
 	if t.ev.MessageID != 0 && t.ev.Kind != EventButton {
 		ids = append(ids, t.ev.MessageID) // the /clear itself

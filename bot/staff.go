@@ -78,8 +78,7 @@ func (t *turn) upload() {
 	diff := content.Compare(cur, staged)
 	v := Version{By: t.ev.Chat, At: t.ev.At, Summary: diff.Summary()}
 	if err := t.e.content.Stage(t.ctx, v, staged.Files); err != nil {
-		t.e.log.Error("stage content", "err", err)
-		t.sendStaff(t.tr("Error"))
+		t.fail("stage content", err)
 		return
 	}
 	text := t.staffTr("StaffStaged", "Summary", v.Summary)
@@ -103,7 +102,11 @@ func problems(r content.Report) string {
 // publish makes the staged content live for everyone at once.
 func (t *turn) publish() {
 	v, files, found, err := t.e.content.Staged(t.ctx)
-	if err != nil || !found {
+	if err != nil {
+		t.fail("read staged content", err)
+		return
+	}
+	if !found {
 		t.sendStaff(t.staffTr("StaffNothingStaged"))
 		return
 	}
@@ -135,7 +138,12 @@ func (t *turn) preview(args string) {
 		return
 	}
 	cat := t.cat
-	if _, files, found, _ := t.e.content.Staged(t.ctx); found {
+	_, files, found, err := t.e.content.Staged(t.ctx)
+	if err != nil {
+		t.fail("read staged content", err)
+		return
+	}
+	if found {
 		if staged, _, err := content.FromCheckedFiles(files); err == nil {
 			cat = staged
 		}
@@ -182,7 +190,11 @@ func (t *turn) rollback(args string) {
 		return
 	}
 	_, files, found, err := t.e.content.Version(t.ctx, n)
-	if err != nil || !found {
+	if err != nil {
+		t.fail("read version", err)
+		return
+	}
+	if !found {
 		t.sendStaff(t.staffTr("StaffNoVersion", "Number", n))
 		return
 	}
