@@ -74,15 +74,28 @@ func (a *advisorTurn) dispatch() {
 		case btnClose:
 			a.close(tk)
 		}
-	case EventText, EventMedia:
-		if tk, ok := a.ticket(a.ev.Thread); ok {
+	case EventText, EventMedia, EventDocument:
+		tk, found := a.threadTicket(a.ev.Thread)
+		switch {
+		case found && tk.State != TicketClosed:
 			a.reply(tk)
+		case found:
+			// Written in the topic of a conversation that is over: say so
+			// rather than let the advisor believe she was answered. (A
+			// thread without a ticket is the advisors' own talk.)
+			a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.tr("NotPassedOn")})
 		}
 	}
 }
 
 // ticket finds the live ticket of a topic or thread.
 func (a *advisorTurn) ticket(thread int) (Ticket, bool) {
+	tk, found := a.threadTicket(thread)
+	return tk, found && tk.State != TicketClosed
+}
+
+// threadTicket finds the ticket of a topic or thread, closed or not.
+func (a *advisorTurn) threadTicket(thread int) (Ticket, bool) {
 	if thread == 0 {
 		return Ticket{}, false
 	}
@@ -90,7 +103,7 @@ func (a *advisorTurn) ticket(thread int) (Ticket, bool) {
 	if err != nil && a.err == nil {
 		a.err = fmt.Errorf("read ticket: %w", err)
 	}
-	return tk, found && tk.State != TicketClosed
+	return tk, found
 }
 
 func (a *advisorTurn) ticketByNumber(n int64) (Ticket, bool) {

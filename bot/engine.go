@@ -152,8 +152,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 		return e.handleAdvisor(ctx, ev)
 	}
 	if ev.Kind == EventBlocked {
-		// Nothing can reach her any more: announcements neither.
-		return e.commit(ctx, Change{EventID: ev.ID, Unqueue: ev.Chat, Subscription: &Subscription{Chat: ev.Chat}})
+		return e.blocked(ctx, ev)
 	}
 	flood := e.flood.check(ev.Chat, ev.At)
 	flooding := flood != floodOK && ev.Kind == EventText && e.Catalog().Search(ev.Text, "").Emergency
@@ -193,6 +192,28 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 		t.change.Session = &t.s
 	}
 	return e.commit(ctx, t.change)
+}
+
+// blocked handles her blocking the bot: nothing can reach her any more,
+// announcements neither, and the advisors of her open conversation are
+// told their replies will not arrive.
+func (e *Engine) blocked(ctx context.Context, ev Event) error {
+	c := Change{EventID: ev.ID, Unqueue: ev.Chat, Subscription: &Subscription{Chat: ev.Chat}}
+	s, _, err := e.store.Session(ctx, ev.Chat)
+	if err != nil {
+		return fmt.Errorf("handle: %w", err)
+	}
+	if s.Ticket != 0 && e.esc.Chat != 0 {
+		tk, found, err := e.store.Ticket(ctx, s.Ticket)
+		if err != nil {
+			return fmt.Errorf("handle: %w", err)
+		}
+		if found && tk.State != TicketClosed {
+			c.Actions = append(c.Actions, Action{Chat: e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: e.esc.Lang,
+				Text: e.strings.T(e.esc.Lang, "TicketBlocked", nil)})
+		}
+	}
+	return e.commit(ctx, c)
 }
 
 func (e *Engine) commit(ctx context.Context, c Change) error {

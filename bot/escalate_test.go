@@ -222,3 +222,38 @@ func TestTakeAndEndAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestAdvisorToldWhatDidNotReachHer: a file without a caption is passed
+// on; a reply in the topic of a closed conversation, and her blocking the
+// bot, are said in the topic instead of vanishing.
+func TestAdvisorToldWhatDidNotReachHer(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "n.db"), &clock)
+	ctx := context.Background()
+	open := func(chat int64, thread int) int64 {
+		do(t, e, bot.Event{Chat: chat, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+		do(t, e, bot.Event{Chat: chat, Kind: bot.EventButton, Data: "pc"})
+		sess, _, _ := st.Session(ctx, chat)
+		if err := st.LinkThread(ctx, sess.Ticket, thread, true); err != nil {
+			t.Fatal(err)
+		}
+		drain(t, st)
+		return sess.Ticket
+	}
+	open(5, 40)
+	do(t, e, bot.Event{Chat: group, Advisor: true, From: 9, Thread: 40, Kind: bot.EventDocument, MessageID: 400, FileName: "skjema.pdf"})
+	if got := drain(t, st); len(got) != 1 || got[0].Chat != 5 || got[0].CopyMessage != 400 {
+		t.Errorf("an advisor's file without a caption: %+v, want it copied to her", got)
+	}
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "end"})
+	drain(t, st)
+	do(t, e, bot.Event{Chat: group, Advisor: true, From: 9, Thread: 40, Kind: bot.EventText, MessageID: 401, Text: "Are you still there?"})
+	if got := drain(t, st); len(got) != 1 || got[0].Chat != group || got[0].Thread != 40 || !strings.Contains(got[0].Text, "not passed on") {
+		t.Errorf("a reply after the conversation closed: %+v, want a notice in the topic", got)
+	}
+	open(6, 41)
+	do(t, e, bot.Event{Chat: 6, Kind: bot.EventBlocked})
+	if got := drain(t, st); len(got) != 1 || got[0].Chat != group || got[0].Thread != 41 || !strings.Contains(got[0].Text, "blocked") {
+		t.Errorf("she blocked the bot during a conversation: %+v, want a notice in the topic", got)
+	}
+}

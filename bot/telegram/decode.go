@@ -80,14 +80,20 @@ func (d *Decoded) message(m *models.Message) {
 	if m.Chat.ID == 0 {
 		return // malformed: nowhere to answer
 	}
-	if m.From == nil || m.From.IsBot || m.ForumTopicCreated != nil {
+	// An admin of the advisors' group writing anonymously comes as a bot
+	// on behalf of the group itself; she is an advisor like the others.
+	anonymous := m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID && d.advisorChat != 0 && m.Chat.ID == d.advisorChat
+	if m.From == nil || m.From.IsBot && !anonymous || !hasContent(m) {
 		return
 	}
 	ev := &d.Event
 	switch {
 	case d.advisorChat != 0 && m.Chat.ID == d.advisorChat:
 		// An advisor writing in the group: the thread tells which ticket.
-		ev.Advisor, ev.From, ev.FromName = true, m.From.ID, m.From.FirstName
+		ev.Advisor = true
+		if !anonymous {
+			ev.From, ev.FromName = m.From.ID, m.From.FirstName
+		}
 		if m.IsTopicMessage {
 			ev.Thread = m.MessageThreadID
 		} else if m.ReplyToMessage != nil {
@@ -123,6 +129,16 @@ func (d *Decoded) message(m *models.Message) {
 	default:
 		ev.Kind = bot.EventMedia
 	}
+}
+
+// hasContent reports a message someone wrote or sent: text, a caption or
+// media. Service messages (a topic renamed, closed or pinned, members
+// joining) are none of these: they are not her question nor an advisor's
+// reply.
+func hasContent(m *models.Message) bool {
+	return m.Text != "" || m.Caption != "" || m.Photo != nil || m.Document != nil || m.Video != nil || m.Voice != nil ||
+		m.Audio != nil || m.VideoNote != nil || m.Sticker != nil || m.Animation != nil || m.Contact != nil ||
+		m.Location != nil || m.Venue != nil || m.Poll != nil || m.Dice != nil
 }
 
 func (d *Decoded) callback(q *models.CallbackQuery) {

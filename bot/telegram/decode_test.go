@@ -67,6 +67,42 @@ func TestDecode(t *testing.T) {
 					t.Errorf("an edited question is not answered again: %+v", d.Event)
 				}
 			}},
+		{"TopicRenamedIsNoReply", `{"update_id":30,"message":{"message_id":90,"date":1,"message_thread_id":12,"is_topic_message":true,"forum_topic_edited":{"name":"#3 · so · done"},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Handle {
+					t.Errorf("a renamed topic reached the engine as a reply: %+v", d.Event)
+				}
+			}},
+		{"TopicClosedIsNoReply", `{"update_id":31,"message":{"message_id":91,"date":1,"message_thread_id":12,"is_topic_message":true,"forum_topic_closed":{},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Handle {
+					t.Errorf("a closed topic reached the engine as a reply: %+v", d.Event)
+				}
+			}},
+		{"PinIsNoReply", `{"update_id":32,"message":{"message_id":92,"date":1,"message_thread_id":12,"is_topic_message":true,"pinned_message":{"message_id":5,"date":1,"chat":{"id":-555,"type":"supergroup"}},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Handle {
+					t.Errorf("a pin reached the engine as a reply: %+v", d.Event)
+				}
+			}},
+		{"AdvisorFileWithoutCaption", `{"update_id":33,"message":{"message_id":93,"date":1,"message_thread_id":12,"is_topic_message":true,"document":{"file_id":"f","file_unique_id":"u","file_name":"skjema.pdf"},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Handle || !d.Event.Advisor || d.Event.Kind != bot.EventDocument || d.Event.Thread != 12 {
+					t.Errorf("an advisor's file is not passed to the engine: %+v", d.Event)
+				}
+			}},
+		{"AnonymousAdmin", `{"update_id":34,"message":{"message_id":94,"date":1,"message_thread_id":12,"is_topic_message":true,"text":"We can help you","sender_chat":{"id":-555,"type":"supergroup"},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":1087968824,"is_bot":true,"first_name":"Group","username":"GroupAnonymousBot"}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Handle || !d.Event.Advisor || d.Event.Kind != bot.EventText || d.Event.Thread != 12 || d.Event.From != 0 {
+					t.Errorf("an anonymous admin's reply is dropped: %+v", d.Event)
+				}
+			}},
+		{"PrivatePinIgnored", `{"update_id":35,"message":{"message_id":95,"date":1,"pinned_message":{"message_id":5,"date":1,"chat":{"id":42,"type":"private"}},"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if d.Handle {
+					t.Errorf("a service message in her chat reached the engine: %+v", d.Event)
+				}
+			}},
 		{"Blocked", `{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"member","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"kicked","user":{"id":1,"is_bot":true},"until_date":0}}}`,
 			func(t *testing.T, d Decoded) {
 				if d.BlockedChat != 42 || d.Handle {
