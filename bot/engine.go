@@ -330,13 +330,15 @@ func (t *turn) setLanguage(lang string) {
 // to choose: the app's language is not always the one she reads best.
 func (t *turn) welcome() {
 	t.count("users:new")
-	t.send(t.tr("Welcome")+"\n\n"+t.tr("ChooseLanguage"), t.languageButtons())
+	t.send(t.tr("Welcome")+"\n"+t.tr("EmergencyFirst")+"\n\n"+t.tr("ChooseLanguage"), t.languageButtons())
 	t.s.Screen = "lang"
 }
 
 func (t *turn) button(data string) {
 	kind, arg, _ := strings.Cut(data, ":")
-	edit := true
+	// Whatever she taps under the emergency card is answered below it,
+	// so the numbers stay on her screen.
+	edit := t.s.Screen != "entry:"+emergencyID
 	switch kind {
 	case btnLanguage:
 		if !content.KnownLanguage(arg) {

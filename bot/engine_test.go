@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,11 @@ func TestEveryScreenOffersEmergencyInOneTap(t *testing.T) {
 	e, st := newEngine(t)
 	ctx := context.Background()
 	cat := e.Catalog()
+	// Screens that must carry the button even without other buttons: the
+	// first ones she sees, and the last ones after she erased her traces.
+	must := []bot.Event{{Kind: bot.EventCommand, Command: "start"}, {Kind: bot.EventCommand, Command: "language"},
+		{Kind: bot.EventButton, Data: "lm"}, {Kind: bot.EventCommand, Command: "forget"}, {Kind: bot.EventButton, Data: "forget"},
+		{Kind: bot.EventCommand, Command: "clear"}}
 	events := []bot.Event{{Kind: bot.EventCommand, Command: "menu"}, {Kind: bot.EventCommand, Command: "help"},
 		{Kind: bot.EventMedia}, {Kind: bot.EventText, Text: "qwzx plork"}}
 	for _, tp := range cat.Topics {
@@ -72,6 +78,38 @@ func TestEveryScreenOffersEmergencyInOneTap(t *testing.T) {
 			events = append(events, bot.Event{Kind: bot.EventButton, Data: "e:" + id})
 		}
 	}
+	check := func(ev bot.Event, required bool) {
+		for _, a := range drain(t, st) {
+			if len(a.Delete) > 0 || strings.Contains(a.Text, "112") && len(a.Phones) > 0 {
+				continue // a deletion, or the emergency card itself
+			}
+			if len(a.Buttons) == 0 && !required {
+				continue
+			}
+			sos, all := 0, 0
+			for _, row := range a.Buttons {
+				for _, b := range row {
+					all++
+					if b.Data == "e:emergency-numbers" {
+						sos++
+					}
+				}
+			}
+			if sos != 1 {
+				t.Errorf("after %+v: %d emergency buttons under %q, want 1", ev, sos, a.Text[:min(40, len(a.Text))])
+			}
+			if all > 10 && !strings.HasPrefix(ev.Data, "lm") && ev.Command != "start" && ev.Command != "language" {
+				t.Errorf("after %+v: %d buttons under %q; a phone shows 10 at most without scrolling", ev, all, a.Text[:min(40, len(a.Text))])
+			}
+		}
+	}
+	for _, ev := range must {
+		ev.Chat = 2
+		if err := e.Handle(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		check(ev, true)
+	}
 	_ = e.Handle(ctx, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "start"})
 	drain(t, st)
 	for _, ev := range events {
@@ -79,20 +117,19 @@ func TestEveryScreenOffersEmergencyInOneTap(t *testing.T) {
 		if err := e.Handle(ctx, ev); err != nil {
 			t.Fatal(err)
 		}
-		for _, a := range drain(t, st) {
-			if len(a.Buttons) == 0 {
-				continue
-			}
-			found := false
-			for _, row := range a.Buttons {
-				for _, b := range row {
-					found = found || b.Data == "e:emergency-numbers"
-				}
-			}
-			if !found {
-				t.Errorf("after %+v: no emergency button under %q", ev, a.Text[:min(40, len(a.Text))])
-			}
-		}
+		check(ev, false)
+	}
+}
+
+// TestRelatedFromEmergencyCardAnswersBelow: tapping a related entry under
+// the 112 card answers in a new message, so the numbers stay on screen.
+func TestRelatedFromEmergencyCardAnswersBelow(t *testing.T) {
+	e, st := newEngine(t)
+	exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventButton, Data: "e:emergency-numbers", MessageID: 10})
+	got := exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventButton, Data: "e:violence-helpline", MessageID: 10})
+	if len(got) != 1 || got[0].Edit != 0 {
+		t.Errorf("a related entry replaced the emergency card: %+v", got)
 	}
 }
 
@@ -204,5 +241,25 @@ func TestBlockingUnsubscribes(t *testing.T) {
 	exchange(t, e, st, bot.Event{Chat: 3, Kind: bot.EventBlocked})
 	if subs, _ := st.Subscribers(ctx, ""); len(subs) != 0 {
 		t.Errorf("subscribers after she blocked the bot = %v, want none", subs)
+	}
+}
+
+// TestNoPersonButtonWithoutAdvisors: with escalation off no screen offers
+// a person (the button led to "not possible"), and the about-centre answer
+// does not tell her to write to an advisor here.
+func TestNoPersonButtonWithoutAdvisors(t *testing.T) {
+	e, st := newEngine(t)
+	exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	for _, ev := range []bot.Event{{Kind: bot.EventCommand, Command: "menu"}, {Kind: bot.EventButton, Data: "e:about-centre"},
+		{Kind: bot.EventButton, Data: "e:legal-aid"}, {Kind: bot.EventText, Text: "qwzx plork"}, {Kind: bot.EventText, Text: "blorp fnarg"}} {
+		ev.Chat = 1
+		for _, a := range exchange(t, e, st, ev) {
+			if strings.Contains(fmt.Sprint(a.Buttons), "Data:p}") {
+				t.Errorf("after %+v: a person button with no advisors", ev)
+			}
+			if ev.Data == "e:about-centre" && strings.Contains(a.Text, "{advisors}") {
+				t.Errorf("about-centre shows its marker: %q", a.Text)
+			}
+		}
 	}
 }

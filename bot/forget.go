@@ -8,6 +8,7 @@ func (t *turn) askForget() {
 	t.send(t.tr("ForgetConfirm"), [][]Button{
 		{{Label: t.tr("ButtonForget"), Data: btnForget}},
 		{{Label: t.tr("ButtonMenu"), Data: btnMenu}},
+		t.emergencyButton(),
 	})
 }
 
@@ -27,7 +28,7 @@ func (t *turn) forget() {
 			Text: t.group("TicketErased", "Number", t.s.Ticket)})
 	}
 	t.change.Forget = t.ev.Chat
-	t.send(t.tr("Forgotten"), nil)
+	t.send(t.tr("Forgotten"), [][]Button{t.emergencyButton()})
 }
 
 // deletable is how long Telegram lets a bot delete messages in a chat.
@@ -51,5 +52,5 @@ func (t *turn) clear() {
 	t.change.Messages = nil
 	t.change.Cleared = t.ev.Chat
 	t.s.Screen = "menu"
-	t.send(t.tr("ClearDone"), nil)
+	t.send(t.tr("ClearDone"), t.menuButtons())
 }

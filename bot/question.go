@@ -69,7 +69,10 @@ func (t *turn) question(text string) {
 		t.count("question:unanswered")
 		t.count("question:unanswered:" + t.s.Lang)
 		t.change.Question = &Question{Lang: t.s.Lang, Text: text, At: t.ev.At}
-		rows := [][]Button{{{Label: t.tr("ButtonPerson"), Data: btnPerson}}}
+		var rows [][]Button
+		if person := t.personButton(); person != nil {
+			rows = append(rows, person)
+		}
 		msg := t.tr("NotFound")
 		if t.s.Misses >= 2 && t.e.esc.Chat != 0 {
 			// Two misses in a row: the bot is not helping; offer a person first.

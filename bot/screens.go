@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,11 +33,22 @@ func (t *turn) emergencyButton() []Button {
 	return []Button{{Label: t.tr("ButtonEmergency"), Data: btnEntry + ":" + emergencyID}}
 }
 
+// personButton offers a person, when advisors answer in this bot: without
+// them the button would lead nowhere.
+func (t *turn) personButton() []Button {
+	if t.e.esc.Chat == 0 {
+		return nil
+	}
+	return []Button{{Label: t.tr("ButtonPerson"), Data: btnPerson}}
+}
+
 // menuButtons is the way out offered under every message that is not a menu.
 func (t *turn) menuButtons() [][]Button {
 	return [][]Button{{{Label: t.tr("ButtonMenu"), Data: btnMenu}}, t.emergencyButton()}
 }
 
+// languageButtons lists the languages two by two, with the emergency
+// numbers under them: the language menu is the first screen she sees.
 func (t *turn) languageButtons() [][]Button {
 	var rows [][]Button
 	var row []Button
@@ -47,7 +59,10 @@ func (t *turn) languageButtons() [][]Button {
 			row = nil
 		}
 	}
-	return rows
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return append(rows, t.emergencyButton())
 }
 
 func (t *turn) languageMenu(edit bool) {
@@ -61,8 +76,9 @@ func (t *turn) mainMenu(edit bool) {
 	for _, topic := range t.cat.Topics {
 		rows = append(rows, []Button{{Label: topic.ButtonIn(t.s.Lang), Data: btnTopic + ":" + topic.ID}})
 	}
-	rows = append(rows, t.emergencyButton(),
-		[]Button{{Label: t.tr("ButtonLanguage"), Data: btnLanguageMenu}, {Label: t.tr("ButtonPerson"), Data: btnPerson}})
+	last := []Button{{Label: t.tr("ButtonLanguage"), Data: btnLanguageMenu}}
+	last = append(last, t.personButton()...)
+	rows = append(rows, t.emergencyButton(), last)
 	t.reply(t.tr("MainMenu"), rows, edit)
 }
 
@@ -77,7 +93,10 @@ func (t *turn) topic(id string, edit bool) {
 	for _, eid := range topic.Entries {
 		rows = append(rows, []Button{{Label: t.title(eid), Data: btnEntry + ":" + eid}})
 	}
-	rows = append(rows, []Button{{Label: t.tr("ButtonBack"), Data: btnMenu}}, t.emergencyButton())
+	rows = append(rows, []Button{{Label: t.tr("ButtonBack"), Data: btnMenu}})
+	if !slices.Contains(topic.Entries, emergencyID) {
+		rows = append(rows, t.emergencyButton())
+	}
 	t.reply(t.tr("TopicMenu", "Topic", topic.TitleIn(t.s.Lang)), rows, edit)
 }
 
@@ -154,21 +173,32 @@ func (t *turn) answerText(e *content.Entry) string {
 	case used == "nb":
 	case e.Stale(used):
 		b.WriteString("\n\n" + t.tr("StaleNotice"))
+	case e.ID == emergencyID:
+		// Its numbers are checked facts: a notice that the translation
+		// is unchecked would only make her doubt them.
 	case txt.Status == content.StatusDraft:
 		b.WriteString("\n\n" + t.tr("DraftNotice"))
 	}
 	return b.String()
 }
 
+// maxRelated is how many related answers get a button: with the person,
+// back, menu, clear and emergency buttons that is what a phone shows
+// without scrolling.
+const maxRelated = 4
+
 func (t *turn) answerButtons(e *content.Entry) [][]Button {
 	var rows [][]Button
 	for _, r := range e.Related {
-		if t.cat.Entry(r) != nil {
+		// The emergency numbers have their own button, last.
+		if t.cat.Entry(r) != nil && r != emergencyID && len(rows) < maxRelated {
 			rows = append(rows, []Button{{Label: "➡️ " + t.title(r), Data: btnEntry + ":" + r}})
 		}
 	}
-	rows = append(rows, []Button{{Label: t.tr("ButtonPerson"), Data: btnPerson}},
-		[]Button{{Label: t.tr("ButtonBack"), Data: btnTopic + ":" + e.Topic}, {Label: t.tr("ButtonMenu"), Data: btnMenu}})
+	if person := t.personButton(); person != nil {
+		rows = append(rows, person)
+	}
+	rows = append(rows, []Button{{Label: t.tr("ButtonBack"), Data: btnTopic + ":" + e.Topic}, {Label: t.tr("ButtonMenu"), Data: btnMenu}})
 	if e.Sensitive {
 		rows = append(rows, []Button{{Label: t.tr("ButtonClear"), Data: btnClear}})
 	}
@@ -179,7 +209,8 @@ func (t *turn) answerButtons(e *content.Entry) [][]Button {
 }
 
 // fillCentre puts the centre's details into a body. A line whose detail is
-// not configured is left out rather than shown empty.
+// not configured is left out rather than shown empty, and so is a line
+// marked for a bot with advisors when there are none, or the other way.
 func (t *turn) fillCentre(body string) string {
 	c := t.cat.Centre
 	values := map[string]string{
@@ -187,10 +218,17 @@ func (t *turn) fillCentre(body string) string {
 		"{centre.address}": c.Address,
 		"{centre.hours}":   t.hours(),
 	}
+	values["{centre.phone}"] = c.Phone
 	lines := strings.Split(body, "\n")
 	out := lines[:0]
 	for _, line := range lines {
+		// Say only what is true of this bot: whether advisors answer in it.
 		keep := true
+		if rest, ok := strings.CutPrefix(line, "{advisors}"); ok {
+			line, keep = strings.TrimLeft(rest, " "), t.e.esc.Chat != 0
+		} else if rest, ok := strings.CutPrefix(line, "{no-advisors}"); ok {
+			line, keep = strings.TrimLeft(rest, " "), t.e.esc.Chat == 0
+		}
 		for k, v := range values {
 			if strings.Contains(line, k) {
 				keep = keep && v != ""

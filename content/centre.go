@@ -5,6 +5,21 @@ import (
 	"time"
 )
 
+// Unset names the details staff have not set yet (address, phone,
+// hours): answers leave their lines out, and serve warns at start.
+func (c Centre) Unset() []string {
+	var out []string
+	for _, d := range []struct{ name, value string }{{"address", c.Address}, {"phone", c.Phone}} {
+		if d.value == "" {
+			out = append(out, d.name)
+		}
+	}
+	if len(c.Hours) == 0 {
+		out = append(out, "hours")
+	}
+	return out
+}
+
 // OpenAt reports whether advisors are available at t. A centre without
 // configured hours is treated as always open: the bot then promises nothing
 // about times.

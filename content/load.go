@@ -346,9 +346,13 @@ var weekdays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "
 	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
 
 func (d *decoder) centre(f field, c *Centre) {
-	m := d.mapping(f.node, "centre", "name", "address", "timezone", "hours", "holidays")
+	m := d.mapping(f.node, "centre", "name", "address", "phone", "timezone", "hours", "holidays")
 	c.Name = d.str(m["name"], "name")
 	c.Address = d.str(m["address"], "address")
+	c.Phone = d.str(m["phone"], "phone")
+	if digits := phonePattern.Replace(c.Phone); c.Phone != "" && strings.Trim(digits, "0123456789") != "" {
+		d.errorf(m["phone"].node.Line, "phone %q must be digits and spaces", c.Phone)
+	}
 	tz := d.str(m["timezone"], "timezone")
 	if tz == "" {
 		tz = "Europe/Oslo"
@@ -359,8 +363,8 @@ func (d *decoder) centre(f field, c *Centre) {
 		loc = time.UTC
 	}
 	c.Location = loc
-	if c.Address == "" {
-		d.warnf(f.key.Line, "centre address is not set")
+	if c.Address == "" || c.Phone == "" {
+		d.warnf(f.key.Line, "centre address or phone is not set: answers leave those lines out")
 	}
 	for _, h := range d.list(m["hours"], "hours") {
 		hm := d.mapping(h, "hours", "days", "open", "close")

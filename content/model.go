@@ -140,6 +140,7 @@ type Hours struct {
 type Centre struct {
 	Name     string
 	Address  string
+	Phone    string // the centre's own number, as dialled in Norway
 	Location *time.Location
 	Hours    []Hours
 	Holidays []time.Time

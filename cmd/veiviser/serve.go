@@ -167,6 +167,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		return err
 	}
 	log.Info("content loaded", "version", cat.Version, "entries", len(cat.Entries), "warnings", len(report.Warnings()))
+	if unset := cat.Centre.Unset(); len(unset) > 0 {
+		log.Warn("the centre's details are not set in centre.yaml: answers leave them out", "unset", strings.Join(unset, ","))
+	}
 	strs, err := locales.Load()
 	if err != nil {
 		return err
