@@ -117,7 +117,11 @@ func (a *advisorTurn) ticketByNumber(n int64) (Ticket, bool) {
 // reply copies an advisor's message to the woman; the first reply opens
 // the ticket and is counted for the time-to-first-reply figure.
 func (a *advisorTurn) reply(tk Ticket) {
-	a.change.Actions = append(a.change.Actions, Action{Chat: tk.Chat, CopyFrom: a.ev.Chat, CopyMessage: a.ev.MessageID, Lang: tk.Lang})
+	her, _, err := a.e.store.Session(a.ctx, tk.Chat)
+	if err != nil && a.err == nil {
+		a.err = fmt.Errorf("read session: %w", err)
+	}
+	a.change.Actions = append(a.change.Actions, Action{Chat: tk.Chat, CopyFrom: a.ev.Chat, CopyMessage: a.ev.MessageID, Lang: tk.Lang, Silent: her.Discreet})
 	if a.ev.MessageID == 0 {
 		last := &a.change.Actions[len(a.change.Actions)-1]
 		last.CopyFrom, last.Text = 0, a.ev.Text

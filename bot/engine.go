@@ -284,9 +284,7 @@ func (t *turn) command(name, args string) {
 	case "clear":
 		t.clear()
 	case "discreet":
-		t.s.Discreet = !t.s.Discreet
-		msg := map[bool]string{true: "DiscreetOn", false: "DiscreetOff"}[t.s.Discreet]
-		t.send(t.tr(msg), t.menuButtons())
+		t.setDiscreet(!t.s.Discreet, false)
 	case "end":
 		t.end()
 	default:
@@ -322,8 +320,24 @@ func (t *turn) start(payload string) {
 func (t *turn) setLanguage(lang string) {
 	t.s.Lang, t.s.LangChosen = lang, true
 	t.count("lang:" + lang)
-	t.send(t.tr("LanguageSet", "Language", locales.Name(lang)), nil)
+	text := t.tr("LanguageSet", "Language", locales.Name(lang))
+	var buttons [][]Button
+	if !t.s.DiscreetAsked {
+		// Asked once, at first contact: the one who reads over her
+		// shoulder may be the one she fears.
+		t.s.DiscreetAsked = true
+		text += "\n\n" + t.tr("DiscreetAsk")
+		buttons = [][]Button{{{Label: t.tr("ButtonDiscreetYes"), Data: btnDiscreet + ":on"}, {Label: t.tr("ButtonDiscreetNo"), Data: btnDiscreet + ":off"}}}
+	}
+	t.send(text, buttons)
 	t.mainMenu(false)
+}
+
+// setDiscreet turns discreet mode on or off and says so.
+func (t *turn) setDiscreet(on bool, edit bool) {
+	t.s.Discreet, t.s.DiscreetAsked = on, true
+	msg := map[bool]string{true: "DiscreetOn", false: "DiscreetOff"}[on]
+	t.reply(t.tr(msg), t.menuButtons(), edit)
 }
 
 // welcome greets a new user in the language her app suggests and asks her
@@ -364,6 +378,8 @@ func (t *turn) button(data string) {
 		t.forget()
 	case btnClear:
 		t.clear()
+	case btnDiscreet:
+		t.setDiscreet(arg == "on", edit)
 	case btnTeach, btnTeachFind:
 		if !t.e.staff[t.ev.Chat] {
 			t.mainMenu(false)
@@ -380,7 +396,7 @@ func (t *turn) button(data string) {
 func (t *turn) send(text string, buttons [][]Button) { t.reply(text, buttons, false) }
 
 func (t *turn) reply(text string, buttons [][]Button, edit bool) {
-	a := Action{Chat: t.ev.Chat, Text: locales.Isolate(t.s.Lang, text), Buttons: buttons, Lang: t.s.Lang}
+	a := Action{Chat: t.ev.Chat, Text: locales.Isolate(t.s.Lang, text), Buttons: buttons, Lang: t.s.Lang, Silent: t.s.Discreet}
 	if edit && t.ev.Kind == EventButton {
 		a.Edit = t.ev.MessageID
 	}

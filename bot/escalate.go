@@ -201,6 +201,7 @@ func (t *turn) relay() {
 		if e := t.cat.Entry(emergencyID); e != nil {
 			t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), nil)
 			t.addPhones(e)
+			t.discreet(e)
 		}
 	}
 }

@@ -257,3 +257,45 @@ func TestAdvisorToldWhatDidNotReachHer(t *testing.T) {
 		t.Errorf("she blocked the bot during a conversation: %+v, want a notice in the topic", got)
 	}
 }
+
+// TestDiscreetModeCoversEverything: asked at first contact; once on, every
+// send is silent, advisor replies too, and the danger answer during a
+// conversation hides behind a neutral line; the confirmation of /forget
+// deletes itself and takes the question with it.
+func TestDiscreetModeCoversEverything(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "s.db"), &clock)
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	drain(t, st)
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "l:en", MessageID: 1})
+	got := drain(t, st)
+	if !strings.Contains(fmt.Sprint(got[0].Buttons), " d:on}") {
+		t.Fatalf("choosing a language does not ask about a shared phone: %+v", got[0])
+	}
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "d:on", MessageID: 2})
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
+	sess, _, _ := st.Session(context.Background(), 5)
+	if err := st.LinkThread(context.Background(), sess.Ticket, 50, true); err != nil {
+		t.Fatal(err)
+	}
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventText, Text: "he is here, he will kill me", MessageID: 3})
+	do(t, e, bot.Event{Chat: group, Advisor: true, From: 9, Thread: 50, Kind: bot.EventText, MessageID: 60, Text: "Call 112 now"})
+	for _, a := range drain(t, st) {
+		if a.Chat == 5 && !a.Silent {
+			t.Errorf("a message to her in discreet mode is not silent: %q", a.Text)
+		}
+		if a.Chat == 5 && strings.Contains(a.Text, "116 006") && !a.Discreet {
+			t.Errorf("the danger answer during a conversation is not hidden: %q", a.Text[:40])
+		}
+	}
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "forget", MessageID: 70})
+	got = drain(t, st)
+	var deleted, ephemeral bool
+	for _, a := range got {
+		deleted = deleted || slices.Contains(a.Delete, 70)
+		ephemeral = ephemeral || a.Ephemeral > 0 && strings.Contains(a.Text, "deleted")
+	}
+	if !deleted || !ephemeral {
+		t.Errorf("after /forget: question deleted %v, goodbye deletes itself %v: %+v", deleted, ephemeral, got)
+	}
+}

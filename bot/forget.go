@@ -28,7 +28,21 @@ func (t *turn) forget() {
 			Text: t.group("TicketErased", "Number", t.s.Ticket)})
 	}
 	t.change.Forget = t.ev.Chat
+	if t.ev.Kind == EventButton && t.ev.MessageID != 0 {
+		// The question "delete everything?" would tell what she did.
+		t.change.Actions = append(t.change.Actions, Action{Chat: t.ev.Chat, Delete: []int{t.ev.MessageID}})
+	}
 	t.send(t.tr("Forgotten"), [][]Button{t.emergencyButton()})
+	t.ephemeral()
+}
+
+// confirmationLife is how long the confirmations of /clear and /forget
+// stay on her screen: long enough to read, not long enough to be found.
+const confirmationLife = 20 * time.Second
+
+// ephemeral makes the last queued message delete itself.
+func (t *turn) ephemeral() {
+	t.change.Actions[len(t.change.Actions)-1].Ephemeral = confirmationLife
 }
 
 // deletable is how long Telegram lets a bot delete messages in a chat.
@@ -53,4 +67,5 @@ func (t *turn) clear() {
 	t.change.Cleared = t.ev.Chat
 	t.s.Screen = "menu"
 	t.send(t.tr("ClearDone"), t.menuButtons())
+	t.ephemeral()
 }

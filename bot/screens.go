@@ -25,6 +25,7 @@ const (
 	btnRate         = "r"
 	btnTake         = "tk"
 	btnClose        = "tc"
+	btnDiscreet     = "d"
 )
 
 const emergencyID = "emergency-numbers"

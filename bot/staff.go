@@ -241,11 +241,13 @@ func (t *turn) broadcast(args string) {
 	}
 	chats, err := t.e.content.Subscribers(t.ctx, lang)
 	if err != nil {
-		t.sendStaff(t.tr("Error"))
+		t.fail("read subscribers", err)
 		return
 	}
 	for _, chat := range chats {
-		t.change.Actions = append(t.change.Actions, Action{Chat: chat, Text: text, Lang: lang})
+		// Silent for everyone: an announcement must not light up a
+		// phone someone else is holding.
+		t.change.Actions = append(t.change.Actions, Action{Chat: chat, Text: text, Lang: lang, Silent: true})
 	}
 	t.count("broadcast")
 	t.sendStaff(t.staffTr("StaffBroadcastQueued", "N", len(chats)))

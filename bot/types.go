@@ -85,6 +85,13 @@ type Action struct {
 	// Hide the text after its first line until tapped (a spoiler), so a
 	// glance at the screen or a notification reveals nothing.
 	Discreet bool
+	// Silent sends without a sound or vibration: in discreet mode nothing
+	// the bot sends should draw the eye of someone else in the room.
+	Silent bool
+	// Ephemeral deletes the message this long after it was sent, and it is
+	// not remembered for /clear: the confirmations of /clear and /forget
+	// must not stay behind as a sign she used them.
+	Ephemeral time.Duration
 }
 
 // Mention is an advisor named in a group message so she is notified.
@@ -95,17 +102,18 @@ type Mention struct {
 
 // Session is what the engine remembers about one chat between events.
 type Session struct {
-	Chat       int64
-	Lang       string
-	LangChosen bool        // she picked it herself; free text in another language does not change it
-	Screen     string      // where she is: "menu", "topic:<id>", "entry:<id>", "lang"
-	Misses     int         // free-text questions in a row the bot could not answer
-	Created    time.Time   // first contact
-	Seen       time.Time   // last event
-	Ticket     int64       // her waiting or open ticket, 0 if none
-	Discreet   bool        // sensitive answers start with a neutral line and hide the rest
-	Asked      string      // her last unanswered question, shown to the advisor if she asks for one; cleared after
-	Opened     []time.Time // when she opened her tickets of the last hour, to cap them
+	Chat          int64
+	Lang          string
+	LangChosen    bool        // she picked it herself; free text in another language does not change it
+	Screen        string      // where she is: "menu", "topic:<id>", "entry:<id>", "lang"
+	Misses        int         // free-text questions in a row the bot could not answer
+	Created       time.Time   // first contact
+	Seen          time.Time   // last event
+	Ticket        int64       // her waiting or open ticket, 0 if none
+	Discreet      bool        // sensitive answers start with a neutral line and hide the rest; sends are silent
+	DiscreetAsked bool        // she was asked whether she shares the phone
+	Asked         string      // her last unanswered question, shown to the advisor if she asks for one; cleared after
+	Opened        []time.Time // when she opened her tickets of the last hour, to cap them
 }
 
 // Ticket states.
@@ -165,10 +173,10 @@ type Change struct {
 	// commit: an advisor's "take" and her /end at the same moment must not
 	// undo each other, as whole copies read before the commit would.
 	TicketOps []TicketOp
-	Advisor  *Advisor          // registered or changed advisor
-	Messages []int             // her message IDs in Chat, kept 48 hours so /clear can delete them
-	Chat     int64             // the chat Messages belong to
-	Cleared  int64             // forget the message IDs of this chat (they were deleted)
+	Advisor   *Advisor // registered or changed advisor
+	Messages  []int    // her message IDs in Chat, kept 48 hours so /clear can delete them
+	Chat      int64    // the chat Messages belong to
+	Cleared   int64    // forget the message IDs of this chat (they were deleted)
 
 	Subscription *Subscription // opt in or out of announcements
 }

@@ -24,6 +24,7 @@ const sessionV1 = 1
 const (
 	flagLangChosen = 1 << iota
 	flagDiscreet
+	flagDiscreetAsked
 )
 
 var errSession = errors.New("damaged session record")
@@ -36,6 +37,9 @@ func encodeSession(s bot.Session) []byte {
 	}
 	if s.Discreet {
 		flags |= flagDiscreet
+	}
+	if s.DiscreetAsked {
+		flags |= flagDiscreetAsked
 	}
 	buf = append(buf, sessionV1, flags)
 	for _, str := range []string{s.Lang, s.Screen, s.Asked} {
@@ -62,7 +66,7 @@ func decodeSession(v []byte, s *bot.Session) error {
 	if len(v) < 2 || v[0] != sessionV1 {
 		return errSession
 	}
-	s.LangChosen, s.Discreet = v[1]&flagLangChosen != 0, v[1]&flagDiscreet != 0
+	s.LangChosen, s.Discreet, s.DiscreetAsked = v[1]&flagLangChosen != 0, v[1]&flagDiscreet != 0, v[1]&flagDiscreetAsked != 0
 	v = v[2:]
 	for _, str := range []*string{&s.Lang, &s.Screen, &s.Asked} {
 		n, k := binary.Uvarint(v)

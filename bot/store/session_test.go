@@ -16,7 +16,7 @@ func TestSessionEncoding(t *testing.T) {
 		{},
 		{Lang: "so", Screen: "menu", Seen: at},
 		{Lang: "ar", LangChosen: true, Screen: "entry:permit-renewal", Misses: 2, Created: at.Add(-time.Hour), Seen: at,
-			Ticket: 77, Discreet: true, Asked: "مرحبا، أحتاج مساعدة", Opened: []time.Time{at.Add(-time.Minute), at}},
+			Ticket: 77, Discreet: true, DiscreetAsked: true, Asked: "مرحبا، أحتاج مساعدة", Opened: []time.Time{at.Add(-time.Minute), at}},
 		{Lang: "ti", Misses: -1, Ticket: -5, Created: time.Unix(0, 1), Seen: time.Unix(-1, 0)},
 	}
 	for _, want := range tests {

@@ -408,7 +408,7 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now tim
 		return err
 	}
 	if a.CopyMessage != 0 {
-		p := &tg.CopyMessageParams{ChatID: a.Chat, FromChatID: a.CopyFrom, MessageID: a.CopyMessage}
+		p := &tg.CopyMessageParams{ChatID: a.Chat, FromChatID: a.CopyFrom, MessageID: a.CopyMessage, DisableNotification: a.Silent}
 		p.MessageThreadID, p.ReplyParameters = s.place(thread)
 		res, err := s.api.CopyMessage(ctx, p)
 		if err != nil {
@@ -431,7 +431,7 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now tim
 		parts[len(parts)-1] += mentionLine(a.Mentions)
 	}
 	for i, p := range parts {
-		params := &tg.SendMessageParams{ChatID: a.Chat, Text: p, Entities: entities(p, a), LinkPreviewOptions: noPreview()}
+		params := &tg.SendMessageParams{ChatID: a.Chat, Text: p, Entities: entities(p, a), LinkPreviewOptions: noPreview(), DisableNotification: a.Silent}
 		params.MessageThreadID, params.ReplyParameters = s.place(thread)
 		if i == len(parts)-1 {
 			params.ReplyMarkup = keyboard(a.Buttons)
@@ -482,10 +482,13 @@ func (s *Sender) place(thread int) (int, *models.ReplyParameters) {
 }
 
 // sent records a delivered message: in a private chat for /clear, in the
-// advisors' group so a reply to it finds the ticket.
+// advisors' group so a reply to it finds the ticket. An ephemeral message
+// is not recorded but deleted after its time.
 func (s *Sender) sent(ctx context.Context, a bot.Action, id, thread int, now time.Time) {
 	var err error
 	switch {
+	case a.Ephemeral > 0:
+		s.deleteLater(a.Chat, id, a.Ephemeral)
 	case a.Chat > 0:
 		err = s.records.RecordMessage(ctx, a.Chat, id, now)
 	case a.Ticket != 0 && !s.forum:
@@ -494,6 +497,19 @@ func (s *Sender) sent(ctx context.Context, a bot.Action, id, thread int, now tim
 	if err != nil {
 		s.log.Error("record sent message", "err", err)
 	}
+}
+
+// deleteLater deletes a message after d. It is held in memory only: a
+// restart within d leaves that one message on her screen, where writing
+// her chat down to remember it would leave her in the file after /forget.
+func (s *Sender) deleteLater(chat int64, id int, d time.Duration) {
+	time.AfterFunc(d, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := s.api.DeleteMessages(ctx, &tg.DeleteMessagesParams{ChatID: chat, MessageIDs: []int{id}}); err != nil {
+			s.log.Warn("delete confirmation", "code", errorCode(err))
+		}
+	})
 }
 
 // delete removes messages, in batches of 100 as the API allows. Messages

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,10 +64,18 @@ func (memRecords) RecordMessage(context.Context, int64, int, time.Time) error { 
 
 // fakeAPI records sends at the fake clock's time and fails as told.
 type fakeAPI struct {
-	mu    sync.Mutex // calls come from the sender's lanes at once
-	clock *time.Time
-	sent  []sent
-	fail  func(chat int64, text string) error
+	mu      sync.Mutex // calls come from the sender's lanes at once
+	clock   *time.Time
+	sent    []sent
+	silent  []bool
+	deleted int
+	fail    func(chat int64, text string) error
+}
+
+func (f *fakeAPI) deletedCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.deleted
 }
 
 type sent struct {
@@ -88,6 +97,7 @@ func (f *fakeAPI) SendMessage(_ context.Context, p *tg.SendMessageParams) (*mode
 		}
 	}
 	f.sent = append(f.sent, sent{chat, p.Text, *f.clock, false})
+	f.silent = append(f.silent, p.DisableNotification)
 	return &models.Message{ID: len(f.sent)}, nil
 }
 
@@ -100,6 +110,9 @@ func (f *fakeAPI) CreateForumTopic(context.Context, *tg.CreateForumTopicParams) 
 }
 
 func (f *fakeAPI) DeleteMessages(context.Context, *tg.DeleteMessagesParams) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.deleted++
 	return true, nil
 }
 
@@ -405,4 +418,38 @@ func TestSenderJoinsFloodedCopies(t *testing.T) {
 	if len(all) != 301 || all[150] != "not joinable" || all[300] != "💬 he will kill me 299" {
 		t.Errorf("joined messages lost or reordered lines: %d lines", len(all))
 	}
+}
+
+// TestSenderSilentAndEphemeral: a silent action is sent without a
+// notification; an ephemeral one is deleted after its time and not
+// recorded for /clear.
+func TestSenderSilentAndEphemeral(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits)
+	rec := &countingRecords{}
+	s.records = rec
+	out.add(bot.Action{Chat: 42, Text: "quiet", Silent: true, Ephemeral: 10 * time.Millisecond})
+	drain(t, s, out, clock)
+	if len(api.silent) != 1 || !api.silent[0] {
+		t.Errorf("silent sends = %v, want one without notification", api.silent)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for api.deletedCount() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if api.deletedCount() != 1 {
+		t.Error("the ephemeral message was not deleted")
+	}
+	if rec.recorded.Load() != 0 {
+		t.Error("the ephemeral message was recorded for /clear")
+	}
+}
+
+type countingRecords struct {
+	memRecords
+	recorded atomic.Int64
+}
+
+func (c *countingRecords) RecordMessage(context.Context, int64, int, time.Time) error {
+	c.recorded.Add(1)
+	return nil
 }
