@@ -263,3 +263,18 @@ func TestNoPersonButtonWithoutAdvisors(t *testing.T) {
 		}
 	}
 }
+
+// TestUnansweredQuestionsKeepNoNumbers: a question the bot could not
+// answer is kept for staff without phone numbers or e-mail addresses.
+func TestUnansweredQuestionsKeepNoNumbers(t *testing.T) {
+	e, st := newEngine(t)
+	exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventText, Text: "blorp fnarg call me 98 76 54 32 or amina.k@example.com"})
+	qs, err := st.Questions(context.Background())
+	if err != nil || len(qs) != 1 {
+		t.Fatalf("questions = %+v, %v", qs, err)
+	}
+	if strings.ContainsAny(qs[0].Text, "0123456789@") {
+		t.Errorf("stored question keeps what could tell who asked: %q", qs[0].Text)
+	}
+}

@@ -68,7 +68,8 @@ func (t *turn) question(text string) {
 		t.s.Asked = text
 		t.count("question:unanswered")
 		t.count("question:unanswered:" + t.s.Lang)
-		t.change.Question = &Question{Lang: t.s.Lang, Text: text, At: t.ev.At}
+		// Kept for staff without who asked: nor her phone, case number or e-mail.
+		t.change.Question = &Question{Lang: t.s.Lang, Text: content.Scrub(text), At: t.ev.At}
 		var rows [][]Button
 		if person := t.personButton(); person != nil {
 			rows = append(rows, person)
