@@ -17,7 +17,7 @@ import (
 const (
 	MaxUpload      = 4 << 20
 	maxZipEntries  = 64
-	maxUnzipped    = 16 << 20
+	maxUnzipped    = 6 << 20
 	maxZipFileSize = maxFileSize
 )
 

@@ -3,6 +3,7 @@ package content
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -93,4 +94,27 @@ func FuzzStage(f *testing.F) {
 			t.Fatal("errors in the report but no error returned")
 		}
 	})
+}
+
+// TestHostileUploadStopsEarly: a large YAML of the wrong shape reports a
+// hundred errors and stops, and a file over the size limit is refused
+// before it is parsed.
+func TestHostileUploadStopsEarly(t *testing.T) {
+	cur := mustLoad(t)
+	var b strings.Builder
+	b.WriteString("topic:\n  id: x\n  title: {nb: X}\nentries:\n")
+	for i := 0; b.Len() < maxFileSize-200; i++ {
+		fmt.Fprintf(&b, "  - id: BAD_%d\n    what: %d\n", i, i)
+	}
+	_, report, err := Stage(cur, "07-bad.yaml", []byte(b.String()))
+	if err == nil {
+		t.Fatal("a file of wrong entries was accepted")
+	}
+	if len(report) > maxReport+1 || !strings.Contains(report[len(report)-1].Message, "stopped after") {
+		t.Errorf("%d problems reported, the last %q; want at most %d and a line that says it stopped", len(report), report[len(report)-1], maxReport)
+	}
+	big := append([]byte("topic:\n"), bytes.Repeat([]byte("#"), maxFileSize)...)
+	if _, report, err := Stage(cur, "07-big.yaml", big); err == nil || len(report.Errors()) != 1 {
+		t.Errorf("a file over %d bytes: %v, %v; want one error", maxFileSize, err, report)
+	}
 }

@@ -19,8 +19,13 @@ import (
 const MaxBody = 4096
 
 // maxFileSize bounds what one content file may be, so a wrong upload cannot
-// exhaust memory.
-const maxFileSize = 2 << 20
+// exhaust memory: the largest (an examples file) is about 200 KB.
+const maxFileSize = 512 << 10
+
+// maxReport is how many errors loading reports before it stops: a wrong
+// file (a 2 MB YAML of the wrong shape gave 349,526) must not keep the bot
+// busy, and nobody reads past the first hundred.
+const maxReport = 100
 
 // Load reads every *.yaml file at the root of fsys, validates the whole
 // catalog and builds its search index. On errors it returns an
@@ -73,12 +78,19 @@ func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
 		}
 		d := &decoder{file: name, report: &report}
 		entries = append(entries, d.file_(files[i], cat)...)
+		if len(report.Errors()) >= maxReport {
+			break
+		}
 	}
 	if len(names) == 0 {
 		report = append(report, Problem{File: ".", Message: "no *.yaml content files found"})
 	}
 	cat.Version = hex.EncodeToString(sum.Sum(nil)[:6])
-	validate(cat, entries, &report)
+	if errs := report.Errors(); len(errs) >= maxReport {
+		report = append(errs[:maxReport], Problem{File: ".", Message: fmt.Sprintf("stopped after %d errors: fix these first", maxReport)})
+	} else {
+		validate(cat, entries, &report)
+	}
 	if len(report.Errors()) > 0 {
 		return nil, report, &InvalidError{Report: report}
 	}

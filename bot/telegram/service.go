@@ -70,6 +70,7 @@ type Service struct {
 	decoder Decoder
 	locks   [64]sync.Mutex // events of one chat are handled in order
 	failing atomic.Bool    // the last batch of updates could not be handled
+	staging sync.Mutex     // one staff upload is checked at a time, off the update path
 }
 
 // HTTPClient is the client Veiviser talks to the Bot API with, for a long
@@ -186,12 +187,33 @@ func (s *Service) process(ctx context.Context, d Decoded) error {
 	}
 	ev := d.Event
 	if d.FileID != "" && slices.Contains(s.cfg.Staff, ev.Chat) {
-		data, err := s.fetch(ctx, d.FileID, d.FileSize)
-		if err != nil {
-			s.log.Warn("fetch staff upload", "err", err)
-		}
-		ev.File = data
+		// Downloading and checking a whole catalog takes a while: the
+		// women's updates behind it must not wait for it. The staff member
+		// gets the result when it is done; an upload lost to a restart is
+		// sent again.
+		go s.stage(context.WithoutCancel(ctx), d)
+		return nil
 	}
+	return s.handle(ctx, d, ev)
+}
+
+// stage fetches a staff upload and hands it to the engine.
+func (s *Service) stage(ctx context.Context, d Decoded) {
+	s.staging.Lock()
+	defer s.staging.Unlock()
+	ev := d.Event
+	data, err := s.fetch(ctx, d.FileID, d.FileSize)
+	if err != nil {
+		s.log.Warn("fetch staff upload", "err", err)
+	}
+	ev.File = data
+	if err := s.handle(ctx, d, ev); err != nil {
+		s.log.Error("staff upload", "err", err)
+	}
+}
+
+// handle gives one event to the engine, in order with the chat's others.
+func (s *Service) handle(ctx context.Context, d Decoded, ev bot.Event) error {
 	switch {
 	case d.BlockedChat != 0:
 		ev.Chat, ev.Kind = d.BlockedChat, bot.EventBlocked
