@@ -23,11 +23,23 @@ func (e *Engine) handleAdvisor(ctx context.Context, ev Event) error {
 		ev.At = e.now()
 	}
 	a := &advisorTurn{ctx: ctx, e: e, ev: ev, change: Change{EventID: ev.ID}}
-	a.dispatch()
+	if allowed := e.esc.Advisors; len(allowed) > 0 && !slices.Contains(allowed, ev.From) {
+		a.refuse()
+	} else {
+		a.dispatch()
+	}
 	if a.err != nil {
 		return e.failed(ctx, ev, e.esc.Lang, ev.Thread, a.err)
 	}
 	return e.commit(ctx, a.change)
+}
+
+// refuse answers someone in the group who is not on the advisors' list:
+// her message does not reach the woman, and she is told why.
+func (a *advisorTurn) refuse() {
+	if _, found := a.threadTicket(a.ev.Thread); found || a.ev.Kind == EventButton {
+		a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.tr("NotAnAdvisor")})
+	}
 }
 
 type advisorTurn struct {

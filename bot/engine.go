@@ -39,6 +39,9 @@ type Escalation struct {
 	Lang       string        // language of the bot's posts in the group
 	RemindEach time.Duration // how often a waiting ticket is brought up again
 	RaiseAfter time.Duration // after this long untaken, every advisor is mentioned
+	// Advisors may act on tickets; empty lets every member of the group.
+	// Anyone can be added to a group, and her messages are theirs to read.
+	Advisors []int64
 }
 
 // Config is what an Engine needs.

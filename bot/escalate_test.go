@@ -299,3 +299,38 @@ func TestDiscreetModeCoversEverything(t *testing.T) {
 		t.Errorf("after /forget: question deleted %v, goodbye deletes itself %v: %+v", deleted, ephemeral, got)
 	}
 }
+
+// TestOnlyListedAdvisorsAct: with an advisors' list, a group member not on
+// it can neither reply to her nor take or close her ticket, and is told.
+func TestOnlyListedAdvisorsAct(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := bottest.Engine(t, filepath.Join(t.TempDir(), "a.db"), bot.Config{Now: func() time.Time { return clock },
+		Escalation: bot.Escalation{Chat: group, Lang: "en", Advisors: []int64{9}}})
+	ctx := context.Background()
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
+	sess, _, _ := st.Session(ctx, 5)
+	if err := st.LinkThread(ctx, sess.Ticket, 80, true); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, st)
+	for _, ev := range []bot.Event{
+		{Kind: bot.EventText, Text: "give me your address", MessageID: 801, From: 666},
+		{Kind: bot.EventText, Text: "anonymous", MessageID: 802}, // an anonymous admin has no user ID
+		{Kind: bot.EventButton, Data: fmt.Sprintf("tc:%d", sess.Ticket), From: 666},
+	} {
+		ev.Chat, ev.Advisor, ev.Thread = group, true, 80
+		do(t, e, ev)
+		got := drain(t, st)
+		if len(got) != 1 || got[0].Chat != group || !strings.Contains(got[0].Text, "Only the advisors") {
+			t.Errorf("%+v from someone not on the list: %+v", ev, got)
+		}
+	}
+	if tk, _, _ := st.Ticket(ctx, sess.Ticket); tk.State != bot.TicketWaiting {
+		t.Errorf("ticket after unlisted presses: %+v", tk)
+	}
+	do(t, e, bot.Event{Chat: group, Advisor: true, Thread: 80, From: 9, Kind: bot.EventText, Text: "Hello", MessageID: 803})
+	if got := drain(t, st); len(got) != 1 || got[0].Chat != 5 {
+		t.Errorf("a listed advisor's reply: %+v, want it copied to her", got)
+	}
+}

@@ -408,7 +408,8 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now tim
 		return err
 	}
 	if a.CopyMessage != 0 {
-		p := &tg.CopyMessageParams{ChatID: a.Chat, FromChatID: a.CopyFrom, MessageID: a.CopyMessage, DisableNotification: a.Silent}
+		p := &tg.CopyMessageParams{ChatID: a.Chat, FromChatID: a.CopyFrom, MessageID: a.CopyMessage, DisableNotification: a.Silent,
+			ProtectContent: protect(a)}
 		p.MessageThreadID, p.ReplyParameters = s.place(thread)
 		res, err := s.api.CopyMessage(ctx, p)
 		if err != nil {
@@ -431,7 +432,8 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now tim
 		parts[len(parts)-1] += mentionLine(a.Mentions)
 	}
 	for i, p := range parts {
-		params := &tg.SendMessageParams{ChatID: a.Chat, Text: p, Entities: entities(p, a), LinkPreviewOptions: noPreview(), DisableNotification: a.Silent}
+		params := &tg.SendMessageParams{ChatID: a.Chat, Text: p, Entities: entities(p, a), LinkPreviewOptions: noPreview(), DisableNotification: a.Silent,
+			ProtectContent: protect(a)}
 		params.MessageThreadID, params.ReplyParameters = s.place(thread)
 		if i == len(parts)-1 {
 			params.ReplyMarkup = keyboard(a.Buttons)
@@ -524,6 +526,10 @@ func (s *Sender) delete(ctx context.Context, a bot.Action) error {
 	}
 	return nil
 }
+
+// protect keeps what reaches the advisors' group from being forwarded or
+// saved out of it: her messages, and the summaries with her question.
+func protect(a bot.Action) bool { return a.Chat < 0 }
 
 // noPreview keeps link previews out: a preview card of a violence helpline
 // is the kind of thing that catches the eye on a shared phone.

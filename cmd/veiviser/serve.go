@@ -32,6 +32,7 @@ type serveConfig struct {
 	ContentDir  string
 	AdvisorChat int64
 	Staff       []int64
+	Advisors    []int64 // who may act as an advisor in the group; empty: every member
 	Retention   time.Duration
 	RaiseAfter  time.Duration
 	LogLevel    slog.Level
@@ -52,7 +53,7 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 		}
 	}
 	names := []string{"TELEGRAM_TOKEN", "TELEGRAM_TOKEN_FILE", "TELEGRAM_API_URL", "VEIVISER_DB", "VEIVISER_CONTENT_DIR",
-		"VEIVISER_ADVISOR_CHAT", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
+		"VEIVISER_ADVISOR_CHAT", "VEIVISER_ADVISORS", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
 		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "VEIVISER_RAISE_AFTER", "LOG_LEVEL"}
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
@@ -125,15 +126,11 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 			return cfg, fmt.Errorf("VEIVISER_ADVISOR_CHAT %q must be a group chat ID (negative, like -1001234567890)", s)
 		}
 	}
-	for _, s := range strings.Split(get("VEIVISER_STAFF", ""), ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return cfg, fmt.Errorf("VEIVISER_STAFF: %q is not a Telegram user ID", s)
-		}
-		cfg.Staff = append(cfg.Staff, id)
+	if cfg.Staff, err = userIDs("VEIVISER_STAFF", get("VEIVISER_STAFF", "")); err != nil {
+		return cfg, err
+	}
+	if cfg.Advisors, err = userIDs("VEIVISER_ADVISORS", get("VEIVISER_ADVISORS", "")); err != nil {
+		return cfg, err
 	}
 	if cfg.Retention, err = time.ParseDuration(get("VEIVISER_RETENTION", "720h")); err != nil || cfg.Retention <= 0 {
 		return cfg, fmt.Errorf("VEIVISER_RETENTION %q must be a duration like 720h", get("VEIVISER_RETENTION", ""))
@@ -201,7 +198,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 		debug.FreeOSMemory()
 	}()
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood, Staff: cfg.Staff,
-		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter}, Content: st, Reload: reload})
+		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter, Advisors: cfg.Advisors}, Content: st, Reload: reload})
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -270,4 +267,20 @@ func purge(ctx context.Context, st *store.Store, retention time.Duration, log *s
 		return
 	}
 	log.Info("retention purge", "records", n)
+}
+
+// userIDs parses a comma-separated list of Telegram user IDs.
+func userIDs(name, list string) ([]int64, error) {
+	var out []int64
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%s: %q is not a Telegram user ID", name, s)
+		}
+		out = append(out, id)
+	}
+	return out, nil
 }
