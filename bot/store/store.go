@@ -80,8 +80,20 @@ var _ bot.Store = (*Store)(nil)
 
 // Open opens or creates the database file, readable only by its owner,
 // and the secret key next to it (PATH.key, created on first start).
-func Open(path string) (*Store, error) {
-	hk, err := loadKey(path + ".key")
+func Open(path string) (*Store, error) { return OpenWithKey(path, "") }
+
+// OpenWithKey is Open with the secret key kept elsewhere (keyFile, e.g. a
+// systemd credential), so that a copy of the database directory alone does
+// not undo the keyed hashes. That key must exist: it is never created
+// there. An empty keyFile is PATH.key.
+func OpenWithKey(path, keyFile string) (*Store, error) {
+	var hk []byte
+	var err error
+	if keyFile == "" {
+		hk, err = loadKey(path + ".key")
+	} else {
+		hk, err = readKey(keyFile)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}

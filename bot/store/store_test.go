@@ -338,3 +338,28 @@ func TestForgetPressesShareRewrites(t *testing.T) {
 		t.Error("a forgotten session is still in the file after Close")
 	}
 }
+
+// TestKeyKeptApart: with the key in a file of its own (a systemd
+// credential), the store uses it, writes none beside the database, and
+// refuses to start without it rather than make a new one.
+func TestKeyKeptApart(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(t.TempDir(), "veiviser-key")
+	if err := os.WriteFile(keyFile, bytes.Repeat([]byte{7}, 32), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenWithKey(filepath.Join(dir, "v.db"), keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(s.hk, bytes.Repeat([]byte{7}, 32)) {
+		t.Error("the credential was not used as the key")
+	}
+	s.Close()
+	if _, err := os.Stat(filepath.Join(dir, "v.db.key")); err == nil {
+		t.Error("a key was written beside the database")
+	}
+	if _, err := OpenWithKey(filepath.Join(dir, "v.db"), filepath.Join(dir, "missing")); err == nil {
+		t.Error("a missing credential was replaced by a new key")
+	}
+}

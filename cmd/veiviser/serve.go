@@ -33,6 +33,7 @@ type serveConfig struct {
 	AdvisorChat int64
 	Staff       []int64
 	Advisors    []int64 // who may act as an advisor in the group; empty: every member
+	DBKey       string  // the database's secret key, kept apart (VEIVISER_DB_KEY_FILE); empty: beside the database
 	Retention   time.Duration
 	RaiseAfter  time.Duration
 	LogLevel    slog.Level
@@ -53,7 +54,7 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 		}
 	}
 	names := []string{"TELEGRAM_TOKEN", "TELEGRAM_TOKEN_FILE", "TELEGRAM_API_URL", "VEIVISER_DB", "VEIVISER_CONTENT_DIR",
-		"VEIVISER_ADVISOR_CHAT", "VEIVISER_ADVISORS", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
+		"VEIVISER_ADVISOR_CHAT", "VEIVISER_ADVISORS", "VEIVISER_DB_KEY_FILE", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
 		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "VEIVISER_RAISE_AFTER", "LOG_LEVEL"}
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
@@ -126,6 +127,7 @@ func parseServeConfig(args, env []string) (serveConfig, error) {
 			return cfg, fmt.Errorf("VEIVISER_ADVISOR_CHAT %q must be a group chat ID (negative, like -1001234567890)", s)
 		}
 	}
+	cfg.DBKey = get("VEIVISER_DB_KEY_FILE", "")
 	if cfg.Staff, err = userIDs("VEIVISER_STAFF", get("VEIVISER_STAFF", "")); err != nil {
 		return cfg, err
 	}
@@ -171,7 +173,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(cfg.DB)
+	st, err := store.OpenWithKey(cfg.DB, cfg.DBKey)
 	if err != nil {
 		return err
 	}
