@@ -89,6 +89,10 @@ func (a *advisorTurn) dispatch() {
 	case EventText, EventMedia, EventDocument:
 		tk, found := a.threadTicket(a.ev.Thread)
 		switch {
+		case found && tk.State != TicketClosed && a.ev.Edited:
+			// Her copy cannot follow the edit; a second copy would read as
+			// a new message. The advisor decides whether to send it anew.
+			a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.tr("EditNotPassedOn")})
 		case found && tk.State != TicketClosed:
 			a.reply(tk)
 		case found:

@@ -334,3 +334,25 @@ func TestOnlyListedAdvisorsAct(t *testing.T) {
 		t.Errorf("a listed advisor's reply: %+v, want it copied to her", got)
 	}
 }
+
+// TestAdvisorEditIsNotCopiedAgain: an advisor correcting a message she
+// already sent is told the correction does not reach her, instead of a
+// second copy arriving as if it were new.
+func TestAdvisorEditIsNotCopiedAgain(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "e.db"), &clock)
+	ctx := context.Background()
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
+	sess, _, _ := st.Session(ctx, 5)
+	if err := st.LinkThread(ctx, sess.Ticket, 90, true); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, st)
+	do(t, e, bot.Event{ID: "u1", Chat: group, Advisor: true, From: 9, Thread: 90, Kind: bot.EventText, Text: "Cal 112", MessageID: 900})
+	do(t, e, bot.Event{ID: "u2", Chat: group, Advisor: true, From: 9, Thread: 90, Kind: bot.EventText, Text: "Call 112", MessageID: 900, Edited: true})
+	got := drain(t, st)
+	if len(got) != 2 || got[0].Chat != 5 || got[1].Chat != group || !strings.Contains(got[1].Text, "edits do not reach her") {
+		t.Errorf("an advisor's edit: %+v; want her one copy and a notice in the topic", got)
+	}
+}

@@ -44,6 +44,8 @@ type Event struct {
 
 	FileName string // EventDocument
 	File     []byte
+
+	Edited bool // a correction of an earlier message
 }
 
 // Button is an option under a message. Data is at most 64 bytes.

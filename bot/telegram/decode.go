@@ -56,6 +56,7 @@ func (dec Decoder) Decode(u *models.Update) Decoded {
 		// is not a new one (an edited /broadcast must not go out twice).
 		d.Kind = "edited_message"
 		d.message(u.EditedMessage)
+		d.Event.Edited = true
 		if d.Event.Kind == bot.EventCommand {
 			d.Handle = false
 		}
