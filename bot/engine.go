@@ -383,6 +383,8 @@ func (t *turn) button(data string) {
 		t.clear()
 	case btnDiscreet:
 		t.setDiscreet(arg == "on", edit)
+	case btnShare:
+		t.share(arg)
 	case btnTeach, btnTeachFind:
 		if !t.e.staff[t.ev.Chat] {
 			t.mainMenu(false)

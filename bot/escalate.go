@@ -183,6 +183,16 @@ func (t *turn) relay() {
 		t.dispatch()
 		return
 	}
+	if t.ev.Revealing && t.ev.MessageID != 0 {
+		// Copied as it is, a file carries its name (and a photo sent as
+		// a file where it was taken), a location where she is: she says
+		// yes first.
+		id := strconv.Itoa(t.ev.MessageID)
+		t.send(t.tr("ConfirmShare"), [][]Button{
+			{{Label: t.tr("ButtonShare"), Data: btnShare + ":" + id}, {Label: t.tr("ButtonDontShare"), Data: btnShare + ":-"}},
+		})
+		return
+	}
 	a := Action{Chat: t.e.esc.Chat, Ticket: t.s.Ticket, Lang: t.e.esc.Lang}
 	if t.flooding {
 		// The exemption is for her answer, not for the group: her texts
@@ -204,6 +214,20 @@ func (t *turn) relay() {
 			t.discreet(e)
 		}
 	}
+}
+
+// share copies a file, contact or location she confirmed into her
+// ticket's topic; "-" is her no. Only messages of her own chat can be
+// copied: the copy is always from the chat that pressed.
+func (t *turn) share(arg string) {
+	id, err := strconv.Atoi(arg)
+	if err != nil || id <= 0 || t.s.Ticket == 0 || !t.ticketActive() {
+		t.reply(t.tr("NotShared"), nil, true)
+		return
+	}
+	t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Ticket: t.s.Ticket, Lang: t.e.esc.Lang, CopyFrom: t.ev.Chat, CopyMessage: id})
+	t.count("ticket:message")
+	t.reply(t.tr("Shared"), nil, true)
 }
 
 // end lets her finish the conversation herself.

@@ -356,3 +356,32 @@ func TestAdvisorEditIsNotCopiedAgain(t *testing.T) {
 		t.Errorf("an advisor's edit: %+v; want her one copy and a notice in the topic", got)
 	}
 }
+
+// TestFileToAdvisorsNeedsHerYes: during a conversation a file, contact or
+// location is passed on only after she confirms; a plain photo goes at
+// once (Telegram strips what it carries).
+func TestFileToAdvisorsNeedsHerYes(t *testing.T) {
+	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "c.db"), &clock)
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
+	drain(t, st)
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventDocument, FileName: "Amina Khan passport.pdf", MessageID: 31, Revealing: true})
+	got := drain(t, st)
+	if len(got) != 1 || got[0].Chat != 5 || !strings.Contains(fmt.Sprint(got[0].Buttons), "sh:31") {
+		t.Fatalf("a file during a conversation: %+v; want only a question to her", got)
+	}
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "sh:-", MessageID: 32})
+	if got := drain(t, st); len(got) != 1 || got[0].Chat != 5 {
+		t.Errorf("after her no: %+v; want nothing for the advisors", got)
+	}
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "sh:31", MessageID: 32})
+	got = drain(t, st)
+	if len(got) != 2 || got[0].Chat != group || got[0].CopyFrom != 5 || got[0].CopyMessage != 31 {
+		t.Errorf("after her yes: %+v; want the file copied from her chat", got)
+	}
+	do(t, e, bot.Event{Chat: 5, Kind: bot.EventMedia, MessageID: 33})
+	if got := drain(t, st); len(got) != 1 || got[0].Chat != group || got[0].CopyMessage != 33 {
+		t.Errorf("a plain photo: %+v; want it copied at once", got)
+	}
+}

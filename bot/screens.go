@@ -26,6 +26,7 @@ const (
 	btnTake         = "tk"
 	btnClose        = "tc"
 	btnDiscreet     = "d"
+	btnShare        = "sh"
 )
 
 const emergencyID = "emergency-numbers"

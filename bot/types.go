@@ -46,6 +46,9 @@ type Event struct {
 	File     []byte
 
 	Edited bool // a correction of an earlier message
+	// Revealing is set for what tells more than she may know: a file (its
+	// name, a photo's location inside it), a contact, a location.
+	Revealing bool
 }
 
 // Button is an option under a message. Data is at most 64 bytes.

@@ -130,6 +130,7 @@ func (d *Decoded) message(m *models.Message) {
 	default:
 		ev.Kind = bot.EventMedia
 	}
+	ev.Revealing = m.Document != nil || m.Contact != nil || m.Location != nil || m.Venue != nil
 }
 
 // hasContent reports a message someone wrote or sent: text, a caption or

@@ -103,6 +103,12 @@ func TestDecode(t *testing.T) {
 					t.Errorf("a service message in her chat reached the engine: %+v", d.Event)
 				}
 			}},
+		{"LocationIsRevealing", `{"update_id":36,"message":{"message_id":96,"date":1,"location":{"latitude":59.91,"longitude":10.75},"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
+			func(t *testing.T, d Decoded) {
+				if !d.Handle || !d.Event.Revealing {
+					t.Errorf("a location is not marked for her confirmation: %+v", d.Event)
+				}
+			}},
 		{"Blocked", `{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"member","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"kicked","user":{"id":1,"is_bot":true},"until_date":0}}}`,
 			func(t *testing.T, d Decoded) {
 				if d.BlockedChat != 42 || d.Handle {
