@@ -123,6 +123,7 @@ func (t *turn) connect() {
 		text += "\n\n" + t.tr("ConnectedLater", "When", t.when(c.NextOpening(t.ev.At)))
 	}
 	t.send(text, [][]Button{t.emergencyButton()})
+	t.change.Actions[len(t.change.Actions)-1].AfterPrevious = true // the summary
 }
 
 // maxTicketsPerHour is how many conversations with an advisor one chat may

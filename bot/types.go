@@ -93,6 +93,10 @@ type Action struct {
 	// Silent sends without a sound or vibration: in discreet mode nothing
 	// the bot sends should draw the eye of someone else in the room.
 	Silent bool
+	// AfterPrevious holds this action until the action queued just before
+	// it in the same change has been delivered, across chats: her "you are
+	// connected" must not arrive before the advisors have her summary.
+	AfterPrevious bool
 	// Ephemeral deletes the message this long after it was sent, and it is
 	// not remembered for /clear: the confirmations of /clear and /forget
 	// must not stay behind as a sign she used them.

@@ -15,36 +15,52 @@ import (
 // queued is the stored form; kept separate so the ID is not stored twice.
 type queued struct {
 	Action bot.Action
+	After  uint64 `json:",omitempty"` // held until this item is delivered
 }
 
-func enqueue(tx *bolt.Tx, a bot.Action) error {
+// enqueue queues a and returns its ID; prev is the ID of the action
+// queued before it in the same change (0 for the first).
+func enqueue(tx *bolt.Tx, a bot.Action, prev uint64) (uint64, error) {
 	b := tx.Bucket(bucketOutbox)
 	id, err := b.NextSequence()
 	if err != nil {
-		return err
+		return 0, err
 	}
-	v, err := json.Marshal(queued{Action: a})
+	q := queued{Action: a}
+	if a.AfterPrevious {
+		q.After = prev
+	}
+	v, err := json.Marshal(q)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return b.Put(binary.BigEndian.AppendUint64(nil, id), v)
+	return id, b.Put(binary.BigEndian.AppendUint64(nil, id), v)
 }
 
 // Pending returns up to limit queued actions, oldest first, and at most
-// bot.PendingPerChat of any one chat.
+// bot.PendingPerChat of any one chat. An action queued AfterPrevious is
+// left out, with what its chat queued after it, until that previous one
+// is delivered.
 func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 	s.flushIfDue(time.Now())
 	var out []bot.Queued
 	perChat := map[int64]int{}
+	pending := map[uint64]bool{} // what an item may wait for is older: seen first
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
-			if s.j.isDone(binary.BigEndian.Uint64(k)) {
+			id := binary.BigEndian.Uint64(k)
+			if s.j.isDone(id) {
 				continue
 			}
 			var q queued
 			if err := json.Unmarshal(v, &q); err != nil {
 				return fmt.Errorf("outbox item %x: %w", k, err)
+			}
+			pending[id] = true
+			if pending[q.After] {
+				perChat[q.Action.Chat] = bot.PendingPerChat // and nothing of its chat overtakes it
+				continue
 			}
 			if perChat[q.Action.Chat]++; perChat[q.Action.Chat] > bot.PendingPerChat {
 				continue

@@ -267,10 +267,13 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 				return err
 			}
 		}
+		var prev uint64
 		for _, a := range c.Actions {
-			if err := enqueue(tx, a); err != nil {
+			id, err := enqueue(tx, a, prev)
+			if err != nil {
 				return err
 			}
+			prev = id
 		}
 		for _, t := range c.Tickets {
 			if err := putTicket(tx, t); err != nil {

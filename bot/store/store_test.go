@@ -363,3 +363,40 @@ func TestKeyKeptApart(t *testing.T) {
 		t.Error("a missing credential was replaced by a new key")
 	}
 }
+
+// TestAfterPreviousHoldsAcrossChats: an action queued after the previous
+// one waits, with what its chat queued after it, until that one is done.
+func TestAfterPreviousHoldsAcrossChats(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	acts := []bot.Action{
+		{Chat: -100, Text: "summary"},
+		{Chat: 7, Text: "you are connected", AfterPrevious: true},
+		{Chat: 7, Text: "later"},
+		{Chat: 8, Text: "someone else"},
+	}
+	if err := s.Commit(ctx, bot.Change{Actions: acts}); err != nil {
+		t.Fatal(err)
+	}
+	texts := func() []string {
+		pending, err := s.Pending(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, q := range pending {
+			out = append(out, q.Action.Text)
+		}
+		return out
+	}
+	if got := texts(); !slices.Equal(got, []string{"summary", "someone else"}) {
+		t.Fatalf("before the summary is sent: %v", got)
+	}
+	pending, _ := s.Pending(ctx, 1)
+	if err := s.Done(ctx, pending[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(); !slices.Equal(got, []string{"you are connected", "later", "someone else"}) {
+		t.Errorf("after the summary is sent: %v", got)
+	}
+}
