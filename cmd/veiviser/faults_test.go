@@ -4,18 +4,12 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
-	"golang.org/x/sys/unix"
 
 	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 )
@@ -128,144 +122,5 @@ func TestServeRefusesACorruptOrLockedDatabase(t *testing.T) {
 	defer cancel()
 	if code := run(ctx, []string{"serve"}, nil, &out, &out, env); code == 0 || !strings.Contains(out.String(), "timeout") {
 		t.Errorf("locked database: exit %d, output:\n%s", code, out.String())
-	}
-}
-
-// TestServeSurvivesAFullOrReadOnlyDisk breaks the disk under a running
-// bot, twice. Full: the database file may not grow (RLIMIT_FSIZE fails the
-// write the way a full disk does). Read-only: the file is made immutable,
-// so every write to it fails. New users cannot be stored, so their updates
-// are not confirmed to Telegram, and serve says why in its log. When the
-// disk is fixed every one of them is answered, once, and the file is intact.
-func TestServeSurvivesAFullOrReadOnlyDisk(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a binary")
-	}
-	bin := buildBinary(t)
-	fake := newFake(t)
-	db := filepath.Join(t.TempDir(), "full.db")
-	cmd := exec.Command(bin, "serve")
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	ops := freePort(t)
-	cmd.Env = append(os.Environ(), "TELEGRAM_TOKEN=123456:full-disk", "TELEGRAM_API_URL="+fake.APIURL(),
-		"VEIVISER_DB="+db, "VEIVISER_HTTP="+ops, "VEIVISER_SEND_LIMITS=global=1000/s,chat=1000/s")
-	healthz := func() int {
-		resp, err := http.Get("http://" + ops + "/healthz")
-		if err != nil {
-			return 0
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	user := func(u int) int64 { return int64(40000 + u) }
-	users := 0
-	arrive := func(n int) (from int) {
-		from = users
-		for ; users < from+n; users++ {
-			fake.AddUpdate(telegramtest.Message(user(users), "en", "/start"))
-		}
-		return from
-	}
-	answered := func(from int) func() bool {
-		return func() bool {
-			for u := from; u < users; u++ {
-				if len(sentTo(fake, user(u))) == 0 {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	if !fake.WaitFor(10*time.Second, answered(arrive(5))) {
-		t.Fatalf("the first users were not answered; log:\n%s", logs)
-	}
-
-	pid := cmd.Process.Pid
-	var room unix.Rlimit
-	if err := unix.Prlimit(pid, unix.RLIMIT_FSIZE, nil, &room); err != nil {
-		t.Fatal(err)
-	}
-	faults := []struct {
-		name        string
-		break_, fix func() error
-	}{
-		{"full disk",
-			func() error {
-				info, err := os.Stat(db)
-				if err != nil {
-					return err
-				}
-				return unix.Prlimit(pid, unix.RLIMIT_FSIZE, &unix.Rlimit{Cur: uint64(info.Size()), Max: room.Max}, nil)
-			},
-			func() error { return unix.Prlimit(pid, unix.RLIMIT_FSIZE, &room, nil) }},
-		{"read-only file",
-			func() error { return exec.Command("chattr", "+i", db).Run() },
-			func() error { return exec.Command("chattr", "-i", db).Run() }},
-	}
-	for _, f := range faults {
-		logs.Reset()
-		if err := f.break_(); err != nil {
-			t.Logf("%s: cannot be simulated here (%v); skipped", f.name, err)
-			continue
-		}
-		from := arrive(600) // enough sessions to need more room than the file has
-		if !fake.WaitFor(20*time.Second, func() bool { return strings.Contains(logs.String(), "disk full or read-only") }) {
-			f.fix()
-			t.Fatalf("%s: no clear error; log:\n%s", f.name, logs)
-		}
-		time.Sleep(1500 * time.Millisecond) // it keeps trying, and failing, a while
-		if code := healthz(); code != http.StatusServiceUnavailable {
-			t.Errorf("%s: /healthz answered %d, want 503", f.name, code)
-		}
-		said := strings.Count(logs.String(), "disk full or read-only")
-		t.Logf("%s: %d log lines in 1.5 s, like %s", f.name, said, logs.String()[:strings.IndexByte(logs.String(), '\n')])
-		stuck := 0
-		for u := from; u < users; u++ {
-			if len(sentTo(fake, user(u))) == 0 {
-				stuck++
-			}
-		}
-		if err := f.fix(); err != nil {
-			t.Fatal(err)
-		}
-		if stuck == 0 {
-			t.Fatalf("%s: every user was answered anyway: the test proves nothing", f.name)
-		}
-		if !fake.WaitFor(30*time.Second, answered(from)) {
-			t.Fatalf("%s: not every user answered after the fix; log:\n%s", f.name, logs)
-		}
-		if code := healthz(); code != http.StatusOK {
-			t.Errorf("%s: /healthz answered %d after the fix, want 200", f.name, code)
-		}
-		t.Logf("%s: %d of 600 users waited; all answered after the fix", f.name, stuck)
-	}
-	time.Sleep(300 * time.Millisecond)
-	for u := range users {
-		if n := len(sentTo(fake, user(u))); n != 1 {
-			t.Errorf("user %d got %d replies, want 1", u, n)
-		}
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("serve after the faults: %v\n%s", err, logs)
-	}
-	bdb, err := bolt.Open(db, 0o600, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bdb.Close()
-	err = bdb.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Errorf("database damaged: %v", err)
 	}
 }

@@ -215,9 +215,9 @@ func TestServe429Storm(t *testing.T) {
 		fake.AddUpdate(telegramtest.Message(chat, "en", "/privacy"))
 	}
 	for _, chat := range chats {
-		msgs := waitSent(t, fake, chat, 3)
+		waitSent(t, fake, chat, 3)
 		time.Sleep(200 * time.Millisecond)
-		msgs = sentTo(fake, chat)
+		msgs := sentTo(fake, chat)
 		if len(msgs) != 3 {
 			t.Errorf("chat %d got %d messages, want exactly 3", chat, len(msgs))
 		}
