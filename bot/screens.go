@@ -187,7 +187,7 @@ func (t *turn) answerText(e *content.Entry) string {
 // maxRelated is how many related answers get a button: with the person,
 // back, menu, clear and emergency buttons that is what a phone shows
 // without scrolling.
-const maxRelated = 4
+const maxRelated = 5
 
 func (t *turn) answerButtons(e *content.Entry) [][]Button {
 	var rows [][]Button

@@ -23,6 +23,7 @@ var requiredIDs = []string{
 	"intro-programme", "intro-benefit", "norwegian-courses", "work-and-education",
 	"child-welfare-what", "child-welfare-investigation", "child-welfare-rights", "child-discipline-law",
 	"interpreter", "health-gp", "health-emergency", "legal-aid", "about-centre", "privacy",
+	"mental-health-crisis", "sexual-assault", "temporary-protection", "eea-citizens",
 }
 
 func TestEveryRequiredEntryInEveryLanguage(t *testing.T) {

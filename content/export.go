@@ -109,9 +109,10 @@ func exportFields(e *Entry, lang string) []exportField {
 	}
 	fields := []exportField{
 		{FieldTitle, nb.Title, tr.Title},
-		{FieldButton, nb.Button, tr.Button},
 		{FieldBody, nb.Body, tr.Body},
 		{FieldKeywords, strings.Join(nb.Keywords, keywordSep), strings.Join(tr.Keywords, keywordSep)},
+		// After the rows translators had before it, so their sheets read the same.
+		{FieldButton, nb.Button, tr.Button},
 	}
 	for _, a := range e.Actions {
 		fields = append(fields, exportField{FieldLabelPrefix + a.Key(), a.Label, tr.Labels[a.Key()]})

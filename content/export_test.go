@@ -140,10 +140,10 @@ func TestExportEmbedded(t *testing.T) {
 	recs := parseSheet(t, data)
 	rows := 0
 	for _, e := range cat.Entries {
-		rows += 3 + len(e.Actions)
+		rows += 4 + len(e.Actions)
 	}
 	if len(recs)-1 != rows {
-		t.Errorf("%d rows, want %d (title, body, keywords and one per action label)", len(recs)-1, rows)
+		t.Errorf("%d rows, want %d (title, body, keywords, button and one per action label)", len(recs)-1, rows)
 	}
 	first := cat.Entry(cat.Topics[0].Entries[0])
 	if recs[1][0] != first.ID || recs[1][1] != FieldTitle {
@@ -176,10 +176,12 @@ func TestExportStaleOnly(t *testing.T) {
 		{"a", "title", "A", "", StatusMissing, hashA},
 		{"a", "body", "Tekst A.\n\nRing 116 006.", "", StatusMissing, hashA},
 		{"a", "keywords", "alfa; linje", "", StatusMissing, hashA},
+		{"a", "button", "", "", StatusMissing, hashA},
 		{"a", "label:116 006", "Linje", "", StatusMissing, hashA},
 		{"b", "title", "B", "B so", StatusStale, TextHash("B", "Tekst B.")},
 		{"b", "body", "Tekst B.", "Qoraal B.", StatusStale, TextHash("B", "Tekst B.")},
 		{"b", "keywords", "", "bee", StatusStale, TextHash("B", "Tekst B.")},
+		{"b", "button", "", "", StatusStale, TextHash("B", "Tekst B.")},
 	}
 	if len(recs)-1 != len(want) {
 		t.Fatalf("got %d rows, want %d: %q", len(recs)-1, len(want), recs)
@@ -190,7 +192,7 @@ func TestExportStaleOnly(t *testing.T) {
 		}
 	}
 	// ti is fresh: nothing to do.
-	if recs := parseSheet(t, export(t, cat, "ti", true)); len(recs) != 1+3 || recs[1][0] != "b" {
+	if recs := parseSheet(t, export(t, cat, "ti", true)); len(recs) != 1+4 || recs[1][0] != "b" {
 		t.Errorf("ti stale-only export = %q, want only b (missing)", recs)
 	}
 }

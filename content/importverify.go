@@ -48,12 +48,18 @@ func sameText(a, b *Text) bool {
 
 // entryMeta is everything about an entry but its texts and line numbers.
 func entryMeta(e *Entry) string {
+	// Lines move when an import changes an entry above; they are not meta.
 	actions := make([]Action, len(e.Actions))
 	for i, a := range e.Actions {
 		a.Line = 0
 		actions[i] = a
 	}
-	return fmt.Sprintf("%s|%s|%v|%v|%v|%v|%v|%s", e.ID, e.Topic, e.Reviewed, e.Sensitive, e.Sources, actions, e.Related, e.File)
+	sources := make([]Source, len(e.Sources))
+	for i, s := range e.Sources {
+		s.Line = 0
+		sources[i] = s
+	}
+	return fmt.Sprintf("%s|%s|%v|%v|%v|%v|%v|%s", e.ID, e.Topic, e.Reviewed, e.Sensitive, sources, actions, e.Related, e.File)
 }
 
 // catalogMeta is the catalog's topics, signals and centre.
@@ -63,7 +69,7 @@ func catalogMeta(c *Catalog) string {
 		s += "|" + h.Spec
 	}
 	for _, t := range c.Topics {
-		s += fmt.Sprintf("|%s %d %v %v %s", t.ID, t.Order, t.Title, t.Entries, t.File)
+		s += fmt.Sprintf("|%s %d %v %v %v %s", t.ID, t.Order, t.Title, t.Button, t.Entries, t.File)
 	}
 	return s
 }

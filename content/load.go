@@ -214,7 +214,7 @@ func (d *decoder) topic(f field) *Topic {
 	}
 	for _, lang := range Languages() {
 		if n := utf8.RuneCountInString(t.ButtonIn(lang)); t.Title[lang] != "" && n > MaxButton {
-			d.warnf(f.key.Line, "topic %s: %s title is %d characters, too long for a button on a phone (%d): add a shorter one under button:", t.ID, lang, n, MaxButton)
+			d.errorf(f.key.Line, "topic %s: %s title is %d characters, too long for a button on a phone (%d): add a shorter one under button:", t.ID, lang, n, MaxButton)
 		}
 	}
 	if t.ID == "" {
@@ -322,7 +322,7 @@ func (d *decoder) text(f field, lang string) *Text {
 		d.errorf(f.key.Line, "%s text has no body", lang)
 	}
 	if n := utf8.RuneCountInString(t.ButtonTitle()); n > MaxButton {
-		d.warnf(f.key.Line, "%s title is %d characters, too long for a button on a phone (%d): add a shorter button:", lang, n, MaxButton)
+		d.errorf(f.key.Line, "%s title is %d characters, too long for a button on a phone (%d): add a shorter button:", lang, n, MaxButton)
 	}
 	if n := utf8.RuneCountInString(t.Body); n > MaxBody {
 		d.errorf(m["body"].node.Line, "%s body is %d characters; Telegram allows %d", lang, n, MaxBody)

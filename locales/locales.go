@@ -23,7 +23,7 @@ func Languages() []string {
 
 var names = map[string]string{
 	"nb": "Norsk", "en": "English", "ar": "العربية", "so": "Soomaali", "ti": "ትግርኛ",
-	"fa": "فارسی", "uk": "Українська", "ur": "اردو", "pl": "Polski", "th": "ไทย",
+	"fa": "فارسی / دری", "uk": "Українська", "ur": "اردو", "pl": "Polski", "th": "ไทย",
 }
 
 // Name is the name of a language in its own script, as shown in the language menu.
