@@ -117,3 +117,36 @@ func TestEveryPhoneNumberIsChecked(t *testing.T) {
 		}
 	}
 }
+
+// unverifiedClaims are the claims facts.md marks UNVERIFIED that an answer
+// could plausibly make, as patterns over any language's text: the numbers,
+// paragraphs and amounts listed there. Content must write around them.
+var unverifiedClaims = []struct{ claim, pattern, sample string }{
+	{"a CEFR level for permanent residence (A1/A2/B1)", `\b[AB][12]\b`, "muntlig norsk på nivå A2"},
+	{"a kroner amount of G (stale since 1 May 2026)", `\b1[23]\d[  .]?\d{3}\s*(kr|NOK|kroner)`, "2 G er 260 320 kr, 1 G = 130 160 kr"},
+	{"the Oslo Krisesenter phone (22 48 03 80)", `22 48 03 80`, "ring 22 48 03 80"},
+	{"MiRA-Senteret's phones (924 11 186, 22 11 69 20)", `924 11 186|22 11 69 20`, "tlf 22 11 69 20"},
+	{"the overgrepsmottak's time limit for evidence (7 days)", `(?i)(^|[^\d])(7|sju|seven)\s*(dager|days|døgn)`, "within 7 days"},
+	{"chapter 6A ending 1 July 2026", `1\.? (juli|July) 2026`, "until 1 July 2026"},
+	{"the EEA violence rule (§ 114 letter c)", `§ 114[^.\n]{0,40}(bokstav|letter|litra) c`, "§ 114 fjerde ledd bokstav c"},
+	{"a fifth year of collective protection", `(?i)(femte år|fifth year)`, "a fifth year"},
+}
+
+// TestNoUnverifiedClaims: no answer, in any language, states what the
+// checked facts mark UNVERIFIED.
+func TestNoUnverifiedClaims(t *testing.T) {
+	cat := mustLoad(t)
+	for _, c := range unverifiedClaims {
+		re := regexp.MustCompile(c.pattern)
+		if !re.MatchString(c.sample) {
+			t.Fatalf("the check for %s does not catch %q", c.claim, c.sample)
+		}
+		for _, id := range cat.IDs() {
+			for lang, txt := range cat.Entry(id).Text {
+				if m := re.FindString(txt.Title + "\n" + txt.Body); m != "" {
+					t.Errorf("%s/%s states %s: %q", id, lang, c.claim, m)
+				}
+			}
+		}
+	}
+}
