@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func mustLoad(tb testing.TB) *Catalog {
@@ -146,6 +147,25 @@ func TestNoUnverifiedClaims(t *testing.T) {
 				if m := re.FindString(txt.Title + "\n" + txt.Body); m != "" {
 					t.Errorf("%s/%s states %s: %q", id, lang, c.claim, m)
 				}
+			}
+		}
+	}
+}
+
+// TestButtonsFitAPhone: every entry and topic has a button title of at
+// most MaxButton characters in every language.
+func TestButtonsFitAPhone(t *testing.T) {
+	cat := mustLoad(t)
+	for _, lang := range Languages() {
+		for _, tp := range cat.Topics {
+			if n := utf8.RuneCountInString(tp.ButtonIn(lang)); n > MaxButton {
+				t.Errorf("topic %s/%s: button %q is %d characters", tp.ID, lang, tp.ButtonIn(lang), n)
+			}
+		}
+		for _, id := range cat.IDs() {
+			txt, _ := cat.Entry(id).Localized(lang)
+			if n := utf8.RuneCountInString(txt.ButtonTitle()); n > MaxButton {
+				t.Errorf("%s/%s: button %q is %d characters", id, lang, txt.ButtonTitle(), n)
 			}
 		}
 	}
