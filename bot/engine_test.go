@@ -279,3 +279,21 @@ func TestUnansweredQuestionsKeepNoNumbers(t *testing.T) {
 		t.Errorf("stored question keeps what could tell who asked: %q", qs[0].Text)
 	}
 }
+
+// TestStatsCountEntriesDue: /stats tells staff how many answers have a
+// source due for a fact check; none today, all two years on.
+func TestStatsCountEntriesDue(t *testing.T) {
+	clock := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	e, _ := bottest.Engine(t, "", bot.Config{Now: func() time.Time { return clock }})
+	text, err := e.Stats(context.Background(), "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text, "due for a fact check") {
+		t.Errorf("entries due today, right after the content round:\n%s", text)
+	}
+	clock = clock.AddDate(2, 0, 0)
+	if text, _ = e.Stats(context.Background(), "en"); !strings.Contains(text, fmt.Sprintf("due for a fact check: %d", len(e.Catalog().Entries))) {
+		t.Errorf("two years on, not every entry is due:\n%s", text)
+	}
+}
