@@ -38,7 +38,7 @@ func (e *Engine) handleAdvisor(ctx context.Context, ev Event) error {
 // her message does not reach the woman, and she is told why.
 func (a *advisorTurn) refuse() {
 	if _, found := a.threadTicket(a.ev.Thread); found || a.ev.Kind == EventButton {
-		a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.tr("NotAnAdvisor")})
+		a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.e.forAdvisors("NotAnAdvisor")})
 	}
 }
 
@@ -63,7 +63,7 @@ func (a *advisorTurn) dispatch() {
 			}
 		case "lang":
 			if tk, ok := a.ticket(a.ev.Thread); ok {
-				a.post(tk, a.tr("LangShown", "LangName", locales.Name(tk.Lang), "Lang", tk.Lang))
+				a.post(tk, a.e.forAdvisors("LangShown", "LangName", locales.Name(tk.Lang), "Lang", tk.Lang))
 			}
 		case "note":
 			// An internal note stays in the topic; it is not copied to her.
@@ -82,7 +82,7 @@ func (a *advisorTurn) dispatch() {
 				t.TakenBy = from
 				return t.State != TicketClosed
 			}})
-			a.post(tk, a.tr("TicketTaken", "Name", orDash(a.ev.FromName)))
+			a.post(tk, a.e.forAdvisors("TicketTaken", "Name", orDash(a.ev.FromName)))
 		case btnClose:
 			a.close(tk)
 		}
@@ -92,14 +92,14 @@ func (a *advisorTurn) dispatch() {
 		case found && tk.State != TicketClosed && a.ev.Edited:
 			// Her copy cannot follow the edit; a second copy would read as
 			// a new message. The advisor decides whether to send it anew.
-			a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.tr("EditNotPassedOn")})
+			a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.e.forAdvisors("EditNotPassedOn")})
 		case found && tk.State != TicketClosed:
 			a.reply(tk)
 		case found:
 			// Written in the topic of a conversation that is over: say so
 			// rather than let the advisor believe she was answered. (A
 			// thread without a ticket is the advisors' own talk.)
-			a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.tr("NotPassedOn")})
+			a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.e.forAdvisors("NotPassedOn")})
 		}
 	}
 }
@@ -164,8 +164,8 @@ func (a *advisorTurn) reply(tk Ticket) {
 func (a *advisorTurn) close(tk Ticket) {
 	a.change.TicketOps = append(a.change.TicketOps, closeTicket(tk.Number, a.ev.At))
 	a.change.Count = append(a.change.Count, "ticket:closed")
-	a.post(tk, a.tr("TicketClosedByAdvisor"))
-	text := a.e.strings.T(tk.Lang, "AdvisorClosed", nil) + "\n\n" + a.e.strings.T(tk.Lang, "RateAsk", nil)
+	a.post(tk, a.e.forAdvisors("TicketClosedByAdvisor"))
+	text := a.e.translate(tk.Lang, "AdvisorClosed") + "\n\n" + a.e.translate(tk.Lang, "RateAsk")
 	a.change.Actions = append(a.change.Actions, Action{Chat: tk.Chat, Lang: tk.Lang, Text: locales.Isolate(tk.Lang, text), Buttons: rateButtons(tk.Number)})
 }
 
@@ -178,10 +178,10 @@ func (a *advisorTurn) teach(tk Ticket, entry string) {
 	case entry == "":
 		return
 	case a.e.content == nil || a.e.Catalog().Entry(entry) == nil:
-		a.post(tk, a.tr("StaffNoEntry", "ID", entry))
+		a.post(tk, a.e.forAdvisors("StaffNoEntry", "ID", entry))
 		return
 	case tk.Asked == "":
-		a.post(tk, a.tr("TeachNothing"))
+		a.post(tk, a.e.forAdvisors("TeachNothing"))
 		return
 	}
 	summary := fmt.Sprintf("+1 example of %s (%s) from ticket #%d", entry, tk.Lang, tk.Number)
@@ -190,7 +190,7 @@ func (a *advisorTurn) teach(tk Ticket, entry string) {
 		return
 	}
 	a.change.Count = append(a.change.Count, "taught")
-	a.post(tk, a.tr("TeachStaged", "Entry", entry))
+	a.post(tk, a.e.forAdvisors("TeachStaged", "Entry", entry))
 }
 
 func (a *advisorTurn) languages(args string) {
@@ -202,16 +202,13 @@ func (a *advisorTurn) languages(args string) {
 	}
 	a.change.Advisor = &Advisor{User: a.ev.From, Name: a.ev.FromName, Langs: langs}
 	a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang,
-		Text: a.tr("LanguagesSaved", "Name", orDash(a.ev.FromName), "Langs", orDash(strings.Join(langs, " ")))})
+		Text: a.e.forAdvisors("LanguagesSaved", "Name", orDash(a.ev.FromName), "Langs", orDash(strings.Join(langs, " ")))})
 }
 
 func (a *advisorTurn) post(tk Ticket, text string) {
 	a.change.Actions = append(a.change.Actions, Action{Chat: a.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: a.e.esc.Lang, Text: text})
 }
 
-func (a *advisorTurn) tr(id string, args ...any) string {
-	return a.e.strings.T(a.e.esc.Lang, id, pairs(args))
-}
 
 // Tick brings waiting tickets up again: a reminder in the topic while the
 // centre is open, and, once a ticket has waited RaiseAfter, a mention of
@@ -241,14 +238,14 @@ func (e *Engine) Tick(ctx context.Context) error {
 			last = tk.Reminded
 		}
 		post := Action{Chat: e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: e.esc.Lang}
-		data := map[string]any{"Number": tk.Number, "Wait": wait.Round(time.Minute).String()}
+		data := []any{"Number", tk.Number, "Wait", wait.Round(time.Minute).String()}
 		switch {
 		case !tk.Raised && wait >= e.esc.RaiseAfter:
 			c.TicketOps = append(c.TicketOps, TicketOp{Number: tk.Number, Apply: func(t *Ticket) bool {
 				t.Raised, t.Reminded = true, now
 				return t.State == TicketWaiting
 			}})
-			post.Text = e.strings.T(e.esc.Lang, "TicketRaised", data)
+			post.Text = e.forAdvisors("TicketRaised", data...)
 			for _, adv := range advisors {
 				post.Mentions = append(post.Mentions, Mention{User: adv.User, Name: adv.Name})
 			}
@@ -257,7 +254,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 				t.Reminded = now
 				return t.State == TicketWaiting
 			}})
-			post.Text = e.strings.T(e.esc.Lang, "TicketReminder", data)
+			post.Text = e.forAdvisors("TicketReminder", data...)
 		default:
 			continue
 		}
@@ -293,7 +290,7 @@ func (e *Engine) Stats(ctx context.Context, lang string) (string, error) {
 			return "", fmt.Errorf("stats: %w", err)
 		}
 	}
-	tr := func(id string) string { return e.strings.T(lang, id, nil) }
+	tr := func(id string) string { return e.translate(lang, id) }
 	row := func(label, counter string) string {
 		return fmt.Sprintf("%-28s %6d %6d %7d\n", label, sums[0][counter], sums[1][counter], sums[2][counter])
 	}

@@ -1,8 +1,8 @@
 package bot
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -26,7 +26,6 @@ type Engine struct {
 	log     *slog.Logger
 	flood   *floodGuard
 	esc     Escalation
-	forum   atomic.Bool
 	staff   map[int64]bool
 	content ContentStore
 	// reloadSource reads the content directory again; nil with the embedded catalog.
@@ -88,10 +87,6 @@ func New(cfg Config) *Engine {
 // Catalog returns the content in use.
 func (e *Engine) Catalog() *content.Catalog { return e.catalog.Load() }
 
-// SetForum says whether the advisors' group has forum topics; without them
-// tickets are threaded by replies to their first message.
-func (e *Engine) SetForum(on bool) { e.forum.Store(on) }
-
 // SetCatalog makes new content live for every following event; a
 // conversation in progress simply continues on it. Its matcher trains
 // when the first free text needs it: menus and answers do not, and a
@@ -126,7 +121,7 @@ func (t *turn) fail(what string, err error) {
 // failed tells the chat of ev that something went wrong, once per event
 // however often it is delivered again, and returns err for the channel.
 func (e *Engine) failed(ctx context.Context, ev Event, lang string, thread int, err error) error {
-	notice := Change{Actions: []Action{{Chat: ev.Chat, Thread: thread, Lang: lang, Text: e.strings.T(lang, "Error", nil)}}}
+	notice := Change{Actions: []Action{{Chat: ev.Chat, Thread: thread, Lang: lang, Text: e.translate(lang, "Error")}}}
 	if ev.ID != "" {
 		notice.EventID = ev.ID + "#failed"
 	}
@@ -213,7 +208,7 @@ func (e *Engine) blocked(ctx context.Context, ev Event) error {
 		}
 		if found && tk.State != TicketClosed {
 			c.Actions = append(c.Actions, Action{Chat: e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: e.esc.Lang,
-				Text: e.strings.T(e.esc.Lang, "TicketBlocked", nil)})
+				Text: e.forAdvisors("TicketBlocked")})
 		}
 	}
 	return e.commit(ctx, c)
@@ -355,7 +350,7 @@ func (t *turn) button(data string) {
 	kind, arg, _ := strings.Cut(data, ":")
 	// Whatever she taps under the emergency card is answered below it,
 	// so the numbers stay on her screen.
-	edit := t.s.Screen != "entry:"+emergencyID
+	edit := t.s.Screen != "entry:"+content.EmergencyID
 	switch kind {
 	case btnLanguage:
 		if !content.KnownLanguage(arg) {
@@ -416,6 +411,13 @@ func (t *turn) reply(text string, buttons [][]Button, edit bool) {
 func (t *turn) count(name string) { t.change.Count = append(t.change.Count, name) }
 
 // tr translates an interface message; args are name, value pairs.
-func (t *turn) tr(id string, args ...any) string {
-	return t.e.strings.T(t.s.Lang, id, pairs(args))
+func (t *turn) tr(id string, args ...any) string { return t.e.translate(t.s.Lang, id, args...) }
+
+// translate is the one way to an interface message: id in lang, with
+// name, value pairs for its placeholders.
+func (e *Engine) translate(lang, id string, args ...any) string {
+	return e.strings.T(lang, id, pairs(args))
 }
+
+// forAdvisors translates a message for the advisors' group.
+func (e *Engine) forAdvisors(id string, args ...any) string { return e.translate(e.esc.Lang, id, args...) }

@@ -139,7 +139,6 @@ func TestRelatedFromEmergencyCardAnswersBelow(t *testing.T) {
 func FuzzHandle(f *testing.F) {
 	const advisors = -100777
 	e, st := bottest.Engine(f, "", bot.Config{Staff: []int64{9}, Escalation: bot.Escalation{Chat: advisors}})
-	e.SetForum(true)
 	f.Add(0, "hello", "start", "e:privacy", false, 0)
 	f.Add(1, "", "", "l:ar", false, 0)
 	f.Add(2, "topic_residence", "start", "t:../../x", false, 0)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
 
@@ -108,13 +109,12 @@ func (t *turn) connect() {
 	t.count("ticket:lang:" + tk.Lang)
 
 	post := Action{Chat: t.e.esc.Chat, Ticket: n, Lang: t.e.esc.Lang,
-		Text:     t.group("TicketSummary", "Number", n, "Lang", tk.Lang, "LangName", locales.Name(tk.Lang), "Topic", topic, "Question", orDash(t.s.Asked)),
+		Text:     t.e.forAdvisors("TicketSummary", "Number", n, "Lang", tk.Lang, "LangName", locales.Name(tk.Lang), "Topic", topic, "Question", orDash(t.s.Asked)),
 		Buttons:  t.ticketButtons(n),
 		Mentions: t.advisorsFor(tk.Lang),
 	}
-	if t.e.forum.Load() {
-		post.NewTopic = fmt.Sprintf("#%d · %s · %s", n, tk.Lang, topic)
-	}
+	// The topic to open, if the group has topics: the channel knows.
+	post.NewTopic = fmt.Sprintf("#%d · %s · %s", n, tk.Lang, topic)
 	t.change.Actions = append(t.change.Actions, post)
 	t.s.Asked = ""
 
@@ -153,7 +153,7 @@ func orDash(s string) string {
 
 func (t *turn) ticketButtons(n int64) [][]Button {
 	id := strconv.FormatInt(n, 10)
-	return [][]Button{{{Label: t.group("ButtonTake"), Data: btnTake + ":" + id}, {Label: t.group("ButtonClose"), Data: btnClose + ":" + id}}}
+	return [][]Button{{{Label: t.e.forAdvisors("ButtonTake"), Data: btnTake + ":" + id}, {Label: t.e.forAdvisors("ButtonClose"), Data: btnClose + ":" + id}}}
 }
 
 // advisorsFor returns the advisors who registered lang.
@@ -169,11 +169,6 @@ func (t *turn) advisorsFor(lang string) []Mention {
 		}
 	}
 	return out
-}
-
-// group translates a message for the advisors' group.
-func (t *turn) group(id string, args ...any) string {
-	return t.e.strings.T(t.e.esc.Lang, id, pairs(args))
 }
 
 // relay copies what she sends into her ticket's topic. A message that
@@ -209,7 +204,7 @@ func (t *turn) relay() {
 	t.count("ticket:message")
 	if t.ev.Kind == EventText && t.cat.Search(t.ev.Text, t.s.Lang).Emergency {
 		t.count("question:emergency")
-		if e := t.cat.Entry(emergencyID); e != nil {
+		if e := t.cat.Entry(content.EmergencyID); e != nil {
 			t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), nil)
 			t.addPhones(e)
 			t.discreet(e)
@@ -243,7 +238,7 @@ func (t *turn) end() {
 		return
 	}
 	t.change.TicketOps = append(t.change.TicketOps, closeTicket(tk.Number, t.ev.At))
-	t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: t.e.esc.Lang, Text: t.group("TicketEndedByHer")})
+	t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: t.e.esc.Lang, Text: t.e.forAdvisors("TicketEndedByHer")})
 	t.s.Ticket = 0
 	t.count("ticket:closed")
 	t.send(t.tr("TicketEnded")+"\n\n"+t.tr("RateAsk"), rateButtons(tk.Number))
@@ -287,12 +282,12 @@ func (t *turn) rate(arg string) {
 	switch val {
 	case "y", "n":
 		t.count("ticket:answered:" + val)
-		post.Text = t.group("TicketAnswered", "Answered", t.group(map[string]string{"y": "ButtonYes", "n": "ButtonNo"}[val]))
+		post.Text = t.e.forAdvisors("TicketAnswered", "Answered", t.e.forAdvisors(map[string]string{"y": "ButtonYes", "n": "ButtonNo"}[val]))
 		t.change.Actions = append(t.change.Actions, post)
 		t.reply(t.tr("Thanks"), t.menuButtons(), true)
 	case "1", "2", "3", "4", "5":
 		t.count("ticket:rating:" + val)
-		post.Text = t.group("TicketRated", "Rating", val)
+		post.Text = t.e.forAdvisors("TicketRated", "Rating", val)
 		t.change.Actions = append(t.change.Actions, post)
 		t.reply(t.tr("AnsweredAsk"), [][]Button{{
 			{Label: t.tr("ButtonYes"), Data: fmt.Sprintf("%s:%d:y", btnRate, n)},

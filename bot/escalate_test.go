@@ -23,7 +23,6 @@ func escalationEngine(t *testing.T, path string, clock *time.Time) (*bot.Engine,
 	t.Helper()
 	e, st := bottest.Engine(t, path, bot.Config{Now: func() time.Time { return *clock },
 		Escalation: bot.Escalation{Chat: group, Lang: "en", RemindEach: 30 * time.Minute, RaiseAfter: time.Hour}})
-	e.SetForum(true)
 	return e, st
 }
 

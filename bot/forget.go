@@ -25,7 +25,7 @@ func (t *turn) forget() {
 			return
 		}
 		t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Thread: tk.Thread, Lang: t.e.esc.Lang,
-			Text: t.group("TicketErased", "Number", t.s.Ticket)})
+			Text: t.e.forAdvisors("TicketErased", "Number", t.s.Ticket)})
 	}
 	t.change.Forget = t.ev.Chat
 	if t.ev.Kind == EventButton && t.ev.MessageID != 0 {

@@ -45,13 +45,13 @@ func (t *turn) question(text string) {
 	case ans.Emergency:
 		t.count("question:emergency")
 		t.s.Misses = 0
-		e := t.cat.Entry(emergencyID)
+		e := t.cat.Entry(content.EmergencyID)
 		if e == nil {
 			t.send(t.tr("EmergencyFirst"), t.menuButtons())
 			return
 		}
-		t.s.Screen = "entry:" + emergencyID
-		t.count("answer:" + emergencyID)
+		t.s.Screen = "entry:" + content.EmergencyID
+		t.count("answer:" + content.EmergencyID)
 		t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), t.withChoices(ans.Results[1:], t.answerButtons(e)))
 		t.addPhones(e)
 		t.discreet(e)

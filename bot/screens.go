@@ -29,10 +29,8 @@ const (
 	btnShare        = "sh"
 )
 
-const emergencyID = "emergency-numbers"
-
 func (t *turn) emergencyButton() []Button {
-	return []Button{{Label: t.tr("ButtonEmergency"), Data: btnEntry + ":" + emergencyID}}
+	return []Button{{Label: t.tr("ButtonEmergency"), Data: btnEntry + ":" + content.EmergencyID}}
 }
 
 // personButton offers a person, when advisors answer in this bot: without
@@ -54,7 +52,7 @@ func (t *turn) menuButtons() [][]Button {
 func (t *turn) languageButtons() [][]Button {
 	var rows [][]Button
 	var row []Button
-	for _, lang := range locales.Languages() {
+	for _, lang := range content.Languages() {
 		row = append(row, Button{Label: locales.Name(lang), Data: btnLanguage + ":" + lang})
 		if len(row) == 2 {
 			rows = append(rows, row)
@@ -96,7 +94,7 @@ func (t *turn) topic(id string, edit bool) {
 		rows = append(rows, []Button{{Label: t.title(eid), Data: btnEntry + ":" + eid}})
 	}
 	rows = append(rows, []Button{{Label: t.tr("ButtonBack"), Data: btnMenu}})
-	if !slices.Contains(topic.Entries, emergencyID) {
+	if !slices.Contains(topic.Entries, content.EmergencyID) {
 		rows = append(rows, t.emergencyButton())
 	}
 	t.reply(t.tr("TopicMenu", "Topic", topic.TitleIn(t.s.Lang)), rows, edit)
@@ -175,7 +173,7 @@ func (t *turn) answerText(e *content.Entry) string {
 	case used == "nb":
 	case e.Stale(used):
 		b.WriteString("\n\n" + t.tr("StaleNotice"))
-	case e.ID == emergencyID:
+	case e.ID == content.EmergencyID:
 		// Its numbers are checked facts: a notice that the translation
 		// is unchecked would only make her doubt them.
 	case txt.Status == content.StatusDraft:
@@ -193,7 +191,7 @@ func (t *turn) answerButtons(e *content.Entry) [][]Button {
 	var rows [][]Button
 	for _, r := range e.Related {
 		// The emergency numbers have their own button, last.
-		if t.cat.Entry(r) != nil && r != emergencyID && len(rows) < maxRelated {
+		if t.cat.Entry(r) != nil && r != content.EmergencyID && len(rows) < maxRelated {
 			rows = append(rows, []Button{{Label: "➡️ " + t.title(r), Data: btnEntry + ":" + r}})
 		}
 	}
@@ -204,7 +202,7 @@ func (t *turn) answerButtons(e *content.Entry) [][]Button {
 	if e.Sensitive {
 		rows = append(rows, []Button{{Label: t.tr("ButtonClear"), Data: btnClear}})
 	}
-	if e.ID != emergencyID {
+	if e.ID != content.EmergencyID {
 		rows = append(rows, t.emergencyButton())
 	}
 	return rows

@@ -59,20 +59,16 @@ func (t *turn) staffCommand(name, args string) bool {
 
 func (t *turn) sendStaff(text string) { t.send(text, nil) }
 
-func (t *turn) staffTr(id string, args ...any) string {
-	return t.e.strings.T(t.s.Lang, id, pairs(args))
-}
-
 // upload validates a content file sent by staff and stages it.
 func (t *turn) upload() {
 	cur := t.e.Catalog()
 	staged, report, err := content.Stage(cur, t.ev.FileName, t.ev.File)
 	if err != nil && len(report.Errors()) == 0 {
-		t.sendStaff(t.staffTr("StaffUploadRefused", "Reason", err.Error()))
+		t.sendStaff(t.tr("StaffUploadRefused", "Reason", err.Error()))
 		return
 	}
 	if err != nil {
-		t.sendStaff(t.staffTr("StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors()))
+		t.sendStaff(t.tr("StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors()))
 		return
 	}
 	diff := content.Compare(cur, staged)
@@ -81,9 +77,9 @@ func (t *turn) upload() {
 		t.fail("stage content", err)
 		return
 	}
-	text := t.staffTr("StaffStaged", "Summary", v.Summary)
+	text := t.tr("StaffStaged", "Summary", v.Summary)
 	if w := report.Warnings(); len(w) > 0 {
-		text += "\n" + t.staffTr("StaffWarnings", "N", len(w)) + "\n" + problems(w)
+		text += "\n" + t.tr("StaffWarnings", "N", len(w)) + "\n" + problems(w)
 	}
 	t.sendStaff(text)
 }
@@ -107,7 +103,7 @@ func (t *turn) publish() {
 		return
 	}
 	if !found {
-		t.sendStaff(t.staffTr("StaffNothingStaged"))
+		t.sendStaff(t.tr("StaffNothingStaged"))
 		return
 	}
 	t.sendStaff(t.e.makeLive(t.ctx, v, files))
@@ -117,7 +113,7 @@ func (t *turn) publish() {
 func (e *Engine) makeLive(ctx context.Context, v Version, files map[string][]byte) string {
 	cat, report, err := content.FromCheckedFiles(files)
 	if err != nil {
-		return e.strings.T(e.esc.Lang, "StaffProblems", pairs([]any{"N", len(report.Errors())})) + "\n" + problems(report.Errors())
+		return e.forAdvisors("StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors())
 	}
 	n, err := e.content.Publish(ctx, v, files)
 	if err != nil {
@@ -126,7 +122,7 @@ func (e *Engine) makeLive(ctx context.Context, v Version, files map[string][]byt
 	}
 	e.SetCatalog(cat)
 	e.log.Info("content published", "version", n, "entries", len(cat.Entries))
-	return e.strings.T(e.esc.Lang, "StaffPublished", pairs([]any{"Number", n, "Summary", v.Summary}))
+	return e.forAdvisors("StaffPublished", "Number", n, "Summary", v.Summary)
 }
 
 // preview shows an entry exactly as a user will see it, from the staged
@@ -134,7 +130,7 @@ func (e *Engine) makeLive(ctx context.Context, v Version, files map[string][]byt
 func (t *turn) preview(args string) {
 	fields := strings.Fields(args)
 	if len(fields) == 0 {
-		t.sendStaff(t.staffTr("StaffPreviewUsage"))
+		t.sendStaff(t.tr("StaffPreviewUsage"))
 		return
 	}
 	cat := t.cat
@@ -150,7 +146,7 @@ func (t *turn) preview(args string) {
 	}
 	e := cat.Entry(fields[0])
 	if e == nil {
-		t.sendStaff(t.staffTr("StaffNoEntry", "ID", fields[0]))
+		t.sendStaff(t.tr("StaffNoEntry", "ID", fields[0]))
 		return
 	}
 	saved, savedCat := t.s.Lang, t.cat
@@ -166,7 +162,7 @@ func (t *turn) preview(args string) {
 func (t *turn) versions() {
 	vs, err := t.e.content.Versions(t.ctx)
 	if err != nil || len(vs) == 0 {
-		t.sendStaff(t.staffTr("StaffNoVersions"))
+		t.sendStaff(t.tr("StaffNoVersions"))
 		return
 	}
 	var b strings.Builder
@@ -186,7 +182,7 @@ func by(id int64) string {
 func (t *turn) rollback(args string) {
 	n, err := strconv.Atoi(strings.TrimSpace(args))
 	if err != nil {
-		t.sendStaff(t.staffTr("StaffRollbackUsage"))
+		t.sendStaff(t.tr("StaffRollbackUsage"))
 		return
 	}
 	_, files, found, err := t.e.content.Version(t.ctx, n)
@@ -195,7 +191,7 @@ func (t *turn) rollback(args string) {
 		return
 	}
 	if !found {
-		t.sendStaff(t.staffTr("StaffNoVersion", "Number", n))
+		t.sendStaff(t.tr("StaffNoVersion", "Number", n))
 		return
 	}
 	t.sendStaff(t.e.makeLive(t.ctx, Version{By: t.ev.Chat, At: t.ev.At, Summary: fmt.Sprintf("rollback to #%d", n)}, files))
@@ -215,12 +211,12 @@ func (e *Engine) Reload(ctx context.Context) error {
 
 func (e *Engine) reload(ctx context.Context, staff int64, _ *Change) string {
 	if e.reloadSource == nil {
-		return e.strings.T(e.esc.Lang, "StaffNoDirectory", nil)
+		return e.forAdvisors("StaffNoDirectory")
 	}
 	cat, report, err := e.reloadSource()
 	if err != nil {
 		e.log.Warn("content reload refused", "errors", len(report.Errors()))
-		return e.strings.T(e.esc.Lang, "StaffProblems", pairs([]any{"N", len(report.Errors())})) + "\n" + problems(report.Errors())
+		return e.forAdvisors("StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors())
 	}
 	diff := content.Compare(e.Catalog(), cat)
 	return e.makeLive(ctx, Version{By: staff, At: e.now(), Summary: diff.Summary()}, cat.Files)
@@ -233,7 +229,7 @@ func (t *turn) broadcast(args string) {
 	lang, text, _ := strings.Cut(strings.TrimSpace(args), " ")
 	text = strings.TrimSpace(text)
 	if text == "" || lang != "all" && !content.KnownLanguage(lang) {
-		t.sendStaff(t.staffTr("StaffBroadcastUsage"))
+		t.sendStaff(t.tr("StaffBroadcastUsage"))
 		return
 	}
 	if lang == "all" {
@@ -250,7 +246,7 @@ func (t *turn) broadcast(args string) {
 		t.change.Actions = append(t.change.Actions, Action{Chat: chat, Text: text, Lang: lang, Silent: true})
 	}
 	t.count("broadcast")
-	t.sendStaff(t.staffTr("StaffBroadcastQueued", "N", len(chats)))
+	t.sendStaff(t.tr("StaffBroadcastQueued", "N", len(chats)))
 }
 
 // subscribe turns announcements on or off for her.

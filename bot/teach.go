@@ -89,10 +89,10 @@ func (t *turn) unanswered(lang string) {
 	}
 	groups := groupQuestions(qs, strings.TrimSpace(lang))
 	if len(groups) == 0 {
-		t.sendStaff(t.staffTr("StaffNoUnanswered"))
+		t.sendStaff(t.tr("StaffNoUnanswered"))
 		return
 	}
-	t.sendStaff(t.staffTr("StaffUnansweredHeading"))
+	t.sendStaff(t.tr("StaffUnansweredHeading"))
 	matcher := t.cat.Matcher()
 	for _, g := range groups[:min(maxGroups, len(groups))] {
 		id := strconv.FormatUint(g.first.ID, 10)
@@ -100,7 +100,7 @@ func (t *turn) unanswered(lang string) {
 		for _, r := range matcher.Likeliest(g.first.Text, 3) {
 			rows = append(rows, []Button{{Label: "➕ " + t.title(r.ID), Data: btnTeach + ":" + id + ":" + r.ID}})
 		}
-		rows = append(rows, []Button{{Label: t.staffTr("StaffTeachOther"), Data: btnTeachFind + ":" + id}})
+		rows = append(rows, []Button{{Label: t.tr("StaffTeachOther"), Data: btnTeachFind + ":" + id}})
 		t.send(fmt.Sprintf("%d× [%s] %s", len(g.members), g.first.Lang, g.first.Text), rows)
 	}
 }
@@ -115,7 +115,7 @@ func (t *turn) teachButton(kind, arg string) {
 	}
 	if kind == btnTeachFind {
 		t.s.Screen = screenTeach + qid
-		t.sendStaff(t.staffTr("StaffTeachFind"))
+		t.sendStaff(t.tr("StaffTeachFind"))
 		return
 	}
 	t.teach(id, entry)
@@ -129,7 +129,7 @@ func (t *turn) teachSearch(qid, query string) {
 		ids = []string{strings.TrimSpace(query)}
 	}
 	if len(ids) == 0 {
-		t.sendStaff(t.staffTr("StaffNoEntry", "ID", query))
+		t.sendStaff(t.tr("StaffNoEntry", "ID", query))
 		return
 	}
 	var rows [][]Button
@@ -137,13 +137,13 @@ func (t *turn) teachSearch(qid, query string) {
 		rows = append(rows, []Button{{Label: "➕ " + t.title(id), Data: btnTeach + ":" + qid + ":" + id}})
 	}
 	t.s.Screen = "menu"
-	t.send(t.staffTr("StaffTeachChoose"), rows)
+	t.send(t.tr("StaffTeachChoose"), rows)
 }
 
 // teach makes the group of question id examples of entry and stages them.
 func (t *turn) teach(id uint64, entry string) {
 	if t.cat.Entry(entry) == nil {
-		t.sendStaff(t.staffTr("StaffNoEntry", "ID", entry))
+		t.sendStaff(t.tr("StaffNoEntry", "ID", entry))
 		return
 	}
 	qs, err := t.e.content.Questions(t.ctx)
@@ -158,7 +158,7 @@ func (t *turn) teach(id uint64, entry string) {
 		}
 	}
 	if group == nil {
-		t.sendStaff(t.staffTr("StaffTeachGone"))
+		t.sendStaff(t.tr("StaffTeachGone"))
 		return
 	}
 	texts := make([]string, len(group.members))
@@ -173,7 +173,7 @@ func (t *turn) teach(id uint64, entry string) {
 		return
 	}
 	t.count("taught")
-	t.sendStaff(t.staffTr("StaffTaught", "N", len(texts), "Title", t.title(entry)))
+	t.sendStaff(t.tr("StaffTaught", "N", len(texts), "Title", t.title(entry)))
 }
 
 // stageExamples adds texts as examples of entry in lang to the content
@@ -182,7 +182,7 @@ func (t *turn) teach(id uint64, entry string) {
 func (e *Engine) stageExamples(ctx context.Context, by int64, at time.Time, uiLang, lang, entry string, texts []string, summary string) (string, bool) {
 	v, files, found, err := e.content.Staged(ctx)
 	if err != nil {
-		return e.strings.T(uiLang, "Error", nil), false
+		return e.translate(uiLang, "Error"), false
 	}
 	if !found {
 		files = e.Catalog().Files
@@ -191,17 +191,17 @@ func (e *Engine) stageExamples(ctx context.Context, by int64, at time.Time, uiLa
 	files, _, err = content.AddExamples(files, lang, entry, texts)
 	if err != nil {
 		e.log.Error("add examples", "err", err)
-		return e.strings.T(uiLang, "Error", nil), false
+		return e.translate(uiLang, "Error"), false
 	}
 	if _, report, err := content.FromFiles(files); err != nil {
-		return e.strings.T(uiLang, "StaffProblems", pairs([]any{"N", len(report.Errors())})) + "\n" + problems(report.Errors()), false
+		return e.translate(uiLang, "StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors()), false
 	}
 	if v.Summary != "" {
 		summary = v.Summary + "; " + summary
 	}
 	if err := e.content.Stage(ctx, Version{By: by, At: at, Summary: summary}, files); err != nil {
 		e.log.Error("stage examples", "err", err)
-		return e.strings.T(uiLang, "Error", nil), false
+		return e.translate(uiLang, "Error"), false
 	}
 	return "", true
 }

@@ -187,6 +187,10 @@ func (c *Catalog) Search(question, lang string) Answer { return c.Matcher().Sear
 // DetectLanguage guesses the language of a text; see match.Matcher.
 func (c *Catalog) DetectLanguage(text string) string { return c.Matcher().DetectLanguage(text) }
 
+// EmergencyID is the entry with the emergency numbers: on every screen,
+// and first when a message signals danger.
+const EmergencyID = match.EmergencyID
+
 // Answer and Result are what Search returns.
 type (
 	Answer = match.Answer

@@ -11,15 +11,12 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"github.com/veiviser/veiviser/content"
 )
 
 //go:embed *.toml
 var files embed.FS
-
-// Languages returns the codes of the launch languages, nb first.
-func Languages() []string {
-	return []string{"nb", "en", "ar", "so", "ti", "fa", "uk", "ur", "pl", "th"}
-}
 
 var names = map[string]string{
 	"nb": "Norsk", "en": "English", "ar": "العربية", "so": "Soomaali", "ti": "ትግርኛ",
@@ -61,7 +58,7 @@ func LoadFS(fsys fs.FS) (*Strings, error) {
 	}
 	s := &Strings{bundle: b, localizers: map[string]*i18n.Localizer{}}
 	// English first: it is the fallback for a language nobody here speaks.
-	launch := append([]string{"en"}, slices.DeleteFunc(Languages(), func(l string) bool { return l == "en" })...)
+	launch := append([]string{"en"}, slices.DeleteFunc(content.Languages(), func(l string) bool { return l == "en" })...)
 	for _, lang := range launch {
 		s.localizers[lang] = i18n.NewLocalizer(b, lang, "en", "nb")
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/veiviser/veiviser/content"
 )
 
 func TestMatch(t *testing.T) {
@@ -63,7 +65,7 @@ func TestEveryLanguageHasEveryMessage(t *testing.T) {
 		return m
 	}
 	en := read("en")
-	for _, lang := range Languages() {
+	for _, lang := range content.Languages() {
 		msgs := read(lang)
 		for id, m := range en {
 			got := msgs[id]["other"]
@@ -105,7 +107,7 @@ func TestIsolate(t *testing.T) {
 }
 
 func TestLanguageNamesInOwnScript(t *testing.T) {
-	for _, lang := range Languages() {
+	for _, lang := range content.Languages() {
 		if Name(lang) == lang {
 			t.Errorf("no own-script name for %s", lang)
 		}

@@ -53,7 +53,7 @@ func startVeiviser(ctx context.Context, apiURL, db, limits string, burst int, lo
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
 	cfg := telegram.Config{Token: "123456:LOAD-test-token", APIURL: apiURL, Limits: lim}
 	ctx, cancel := context.WithCancel(ctx)
-	svc, err := telegram.New(ctx, cfg, engine, countReads{st, reads}, strs, locales.Languages(), log)
+	svc, err := telegram.New(ctx, cfg, engine, countReads{st, reads}, strs, content.Languages(), log)
 	if err != nil {
 		cancel()
 		st.Close()

@@ -216,15 +216,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 			}
 		}
 	}()
-	svc, err := telegram.New(ctx, cfg.Telegram, engine, st, strs, locales.Languages(), log)
+	svc, err := telegram.New(ctx, cfg.Telegram, engine, st, strs, content.Languages(), log)
 	if err != nil {
 		return err
 	}
-	forum, err := svc.AdvisorForum(ctx)
-	if err != nil {
+	if _, err := svc.AdvisorForum(ctx); err != nil {
 		return err
 	}
-	engine.SetForum(forum)
 	go every(ctx, time.Minute, func() {
 		if err := engine.Tick(ctx); err != nil {
 			log.Error("remind advisors", "err", err)
