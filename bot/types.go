@@ -103,6 +103,33 @@ type Action struct {
 	Ephemeral time.Duration
 }
 
+// ActionKind is what an action does; its fields follow from it.
+type ActionKind string
+
+// Kinds of action.
+const (
+	KindSend   ActionKind = "send"   // Text (with Buttons) as a new message
+	KindEdit   ActionKind = "edit"   // Text replaces message Edit; sent anew if that cannot be edited
+	KindCopy   ActionKind = "copy"   // message CopyMessage of chat CopyFrom, without its sender
+	KindDelete ActionKind = "delete" // messages Delete of the chat
+)
+
+// Kind is what the action does: a deletion if it names messages to
+// delete, else a copy if it names one to copy, else an edit if it names
+// one to edit, else a new message. In a group, a send or a copy may first
+// open the ticket's topic (NewTopic).
+func (a Action) Kind() ActionKind {
+	switch {
+	case len(a.Delete) > 0:
+		return KindDelete
+	case a.CopyMessage != 0:
+		return KindCopy
+	case a.Edit != 0:
+		return KindEdit
+	}
+	return KindSend
+}
+
 // Mention is an advisor named in a group message so she is notified.
 type Mention struct {
 	User int64

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,9 +15,37 @@ import (
 )
 
 // queued is the stored form; kept separate so the ID is not stored twice.
+// It carries its version and the action's kind, so that a release that
+// renamed a field refuses a record it cannot read whole instead of
+// sending it as something else (a copy without its message ID would go
+// out as an empty text).
 type queued struct {
-	Action bot.Action
-	After  uint64 `json:",omitempty"` // held until this item is delivered
+	Version int            `json:"v,omitempty"`    // outboxVersion; 0: written before records had one
+	Kind    bot.ActionKind `json:"kind,omitempty"` // Action.Kind() when written
+	Action  bot.Action
+	After   uint64 `json:",omitempty"` // held until this item is delivered
+}
+
+// outboxVersion is the version of queued this release writes and reads;
+// it reads version 0 (the release before) too: the same fields.
+const outboxVersion = 1
+
+// decodeQueued reads a stored outbox record, refusing one it cannot read
+// whole: unknown fields, a newer version, or a kind its fields do not make.
+func decodeQueued(k, v []byte) (queued, error) {
+	var q queued
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&q); err != nil {
+		return q, fmt.Errorf("outbox item %x: %w", k, err)
+	}
+	switch {
+	case q.Version > outboxVersion:
+		return q, fmt.Errorf("outbox item %x: written by a newer release (version %d)", k, q.Version)
+	case q.Kind != "" && q.Kind != q.Action.Kind():
+		return q, fmt.Errorf("outbox item %x: a %s that reads as a %s", k, q.Kind, q.Action.Kind())
+	}
+	return q, nil
 }
 
 // enqueue queues a and returns its ID; prev is the ID of the action
@@ -26,7 +56,7 @@ func enqueue(tx *bolt.Tx, a bot.Action, prev uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	q := queued{Action: a}
+	q := queued{Version: outboxVersion, Kind: a.Kind(), Action: a}
 	if a.AfterPrevious {
 		q.After = prev
 	}
@@ -40,12 +70,14 @@ func enqueue(tx *bolt.Tx, a bot.Action, prev uint64) (uint64, error) {
 // Pending returns up to limit queued actions, oldest first, and at most
 // bot.PendingPerChat of any one chat. An action queued AfterPrevious is
 // left out, with what its chat queued after it, until that previous one
-// is delivered.
+// is delivered. An item it cannot read whole is left where it is and
+// reported in the error, beside the items it could read.
 func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 	s.flushIfDue(time.Now())
 	var out []bot.Queued
 	perChat := map[int64]int{}
 	pending := map[uint64]bool{} // what an item may wait for is older: seen first
+	var unreadable []error
 	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox).Cursor()
 		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
@@ -53,11 +85,14 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 			if s.j.isDone(id) {
 				continue
 			}
-			var q queued
-			if err := json.Unmarshal(v, &q); err != nil {
-				return fmt.Errorf("outbox item %x: %w", k, err)
-			}
+			q, err := decodeQueued(k, v)
 			pending[id] = true
+			if err != nil {
+				// Kept, not sent: a person can read it and act. The rest
+				// of the outbox still goes.
+				unreadable = append(unreadable, err)
+				continue
+			}
 			if pending[q.After] {
 				perChat[q.Action.Chat] = bot.PendingPerChat // and nothing of its chat overtakes it
 				continue
@@ -71,6 +106,9 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read outbox: %w", err)
+	}
+	if len(unreadable) > 0 {
+		return out, fmt.Errorf("read outbox: %d item(s) kept but not sent: %w", len(unreadable), errors.Join(unreadable...))
 	}
 	return out, nil
 }

@@ -400,3 +400,42 @@ func TestAfterPreviousHoldsAcrossChats(t *testing.T) {
 		t.Errorf("after the summary is sent: %v", got)
 	}
 }
+
+// TestOutboxOfThePreviousRelease: records as the release before wrote them
+// (no version, no kind) are delivered as they were meant; a record this
+// release cannot read whole is refused, not sent as something else.
+func TestOutboxOfThePreviousRelease(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	put := func(id uint64, v string) {
+		t.Helper()
+		err := s.update(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketOutbox).Put(binary.BigEndian.AppendUint64(nil, id), []byte(v))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Written by the release before this one: its Action fields, nothing else.
+	put(1, `{"Action":{"Chat":-100,"Text":"","Buttons":null,"Edit":0,"Lang":"en","Phones":null,"Ticket":3,"Thread":0,"NewTopic":"","Mentions":null,"CopyFrom":7,"CopyMessage":41,"Join":false,"Delete":null,"Discreet":false}}`)
+	put(2, `{"Action":{"Chat":7,"Text":"Hei","Edit":12,"Lang":"nb"}}`)
+	pending, err := s.Pending(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 2 || pending[0].Action.Kind() != bot.KindCopy || pending[0].Action.CopyMessage != 41 || pending[1].Action.Kind() != bot.KindEdit {
+		t.Fatalf("old records read as %+v", pending)
+	}
+	// A field this release does not know (renamed since), or a kind its
+	// fields no longer make: refused loudly.
+	for _, bad := range []string{
+		`{"v":1,"kind":"copy","Action":{"Chat":-100,"CopyFromChat":7,"CopyMessage":41}}`,
+		`{"v":1,"kind":"copy","Action":{"Chat":-100,"Text":""}}`,
+		`{"v":9,"kind":"send","Action":{"Chat":7,"Text":"from the future"}}`,
+	} {
+		put(3, bad)
+		if got, err := s.Pending(ctx, 10); err == nil || len(got) != 2 {
+			t.Errorf("record %s: read %d items, error %v; want the two good ones and an error", bad, len(got), err)
+		}
+	}
+}

@@ -127,7 +127,9 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 	items, err := s.outbox.Pending(ctx, batch)
 	if err != nil {
 		s.log.Error("read outbox", "err", err)
-		return idle
+		if len(items) == 0 {
+			return idle
+		}
 	}
 	s.metrics.setDepth(len(items))
 	s.prune(items)
@@ -400,14 +402,15 @@ func (s *Sender) settle(ctx context.Context, id uint64) {
 
 // send makes the Bot API calls for one action.
 func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now time.Time) error {
-	if len(a.Delete) > 0 {
+	kind := a.Kind()
+	if kind == bot.KindDelete {
 		return s.delete(ctx, a)
 	}
 	thread, err := s.thread(ctx, a)
 	if err != nil {
 		return err
 	}
-	if a.CopyMessage != 0 {
+	if kind == bot.KindCopy {
 		p := &tg.CopyMessageParams{ChatID: a.Chat, FromChatID: a.CopyFrom, MessageID: a.CopyMessage, DisableNotification: a.Silent,
 			ProtectContent: protect(a)}
 		p.MessageThreadID, p.ReplyParameters = s.place(thread)
@@ -418,7 +421,7 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now tim
 		s.sent(ctx, a, res.ID, thread, now)
 		return nil
 	}
-	if a.Edit != 0 && len(parts) == 1 {
+	if kind == bot.KindEdit && len(parts) == 1 {
 		_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: a.Chat, MessageID: a.Edit, Text: parts[0],
 			Entities: entities(parts[0], a), ReplyMarkup: keyboard(a.Buttons), LinkPreviewOptions: noPreview()})
 		switch {
