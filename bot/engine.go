@@ -395,7 +395,11 @@ func (t *turn) button(data string) {
 // send queues a new message, or an edit of the message the button was on.
 func (t *turn) send(text string, buttons [][]Button) { t.reply(text, buttons, false) }
 
-func (t *turn) reply(text string, buttons [][]Button, edit bool) {
+func (t *turn) reply(text string, buttons [][]Button, edit bool) { t.queue(t.message(text, buttons, edit)) }
+
+// message is a message to her in her language, as discreet mode wants it
+// sent; edit replaces the message a button was pressed on.
+func (t *turn) message(text string, buttons [][]Button, edit bool) Action {
 	a := Action{Chat: t.ev.Chat, Text: locales.Isolate(t.s.Lang, text), Buttons: buttons, Lang: t.s.Lang, Silent: t.s.Discreet}
 	if edit && t.ev.Kind == EventButton {
 		a.Edit = t.ev.MessageID
@@ -405,8 +409,10 @@ func (t *turn) reply(text string, buttons [][]Button, edit bool) {
 			row[i].Label = locales.Isolate(t.s.Lang, row[i].Label)
 		}
 	}
-	t.change.Actions = append(t.change.Actions, a)
+	return a
 }
+
+func (t *turn) queue(a Action) { t.change.Actions = append(t.change.Actions, a) }
 
 func (t *turn) count(name string) { t.change.Count = append(t.change.Count, name) }
 

@@ -205,9 +205,7 @@ func (t *turn) relay() {
 	if t.ev.Kind == EventText && t.cat.Search(t.ev.Text, t.s.Lang).Emergency {
 		t.count("question:emergency")
 		if e := t.cat.Entry(content.EmergencyID); e != nil {
-			t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), nil)
-			t.addPhones(e)
-			t.discreet(e)
+			t.queue(t.answer(e, t.tr("EmergencyFirst"), nil, false))
 		}
 	}
 }

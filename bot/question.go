@@ -52,9 +52,7 @@ func (t *turn) question(text string) {
 		}
 		t.s.Screen = "entry:" + content.EmergencyID
 		t.count("answer:" + content.EmergencyID)
-		t.send(t.tr("EmergencyFirst")+"\n\n"+t.answerText(e), t.withChoices(ans.Results[1:], t.answerButtons(e)))
-		t.addPhones(e)
-		t.discreet(e)
+		t.queue(t.answer(e, t.tr("EmergencyFirst"), t.withChoices(ans.Results[1:], t.answerButtons(e)), false))
 	case ans.Human:
 		t.person()
 	case ans.SmallTalk != "":

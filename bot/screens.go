@@ -122,30 +122,30 @@ func (t *turn) entry(id string, edit bool) {
 	}
 	t.s.Screen = "entry:" + id
 	t.count("answer:" + id)
-	t.reply(t.answerText(e), t.answerButtons(e), edit)
-	t.addPhones(e)
-	t.discreet(e)
+	t.queue(t.answer(e, "", t.answerButtons(e), edit))
 }
 
-// discreet hides a sensitive answer behind a neutral first line when she
-// asked for discreet mode.
-func (t *turn) discreet(e *content.Entry) {
-	if !e.Sensitive || !t.s.Discreet {
-		return
+// answer is the message that shows entry e in her language: lead (if any)
+// first, then the text with the numbers to call and any notice; the
+// numbers tappable; and, when she asked for discretion and e is about
+// violence, all of it hidden behind a neutral first line. It reads the
+// turn's catalog and language and changes nothing.
+func (t *turn) answer(e *content.Entry, lead string, buttons [][]Button, edit bool) Action {
+	text := t.answerText(e)
+	if lead != "" {
+		text = lead + "\n\n" + text
 	}
-	a := &t.change.Actions[len(t.change.Actions)-1]
-	a.Text = t.tr("NeutralLine") + "\n" + a.Text
-	a.Discreet = true
-}
-
-// addPhones marks the entry's numbers as tappable in the last queued message.
-func (t *turn) addPhones(e *content.Entry) {
-	a := &t.change.Actions[len(t.change.Actions)-1]
+	a := t.message(text, buttons, edit)
 	for _, act := range e.Actions {
 		if act.Phone != "" {
 			a.Phones = append(a.Phones, act.Phone)
 		}
 	}
+	if e.Sensitive && t.s.Discreet {
+		a.Text = locales.Isolate(t.s.Lang, t.tr("NeutralLine")) + "\n" + a.Text
+		a.Discreet = true
+	}
+	return a
 }
 
 func (t *turn) answerText(e *content.Entry) string {

@@ -149,14 +149,15 @@ func (t *turn) preview(args string) {
 		t.sendStaff(t.tr("StaffNoEntry", "ID", fields[0]))
 		return
 	}
-	saved, savedCat := t.s.Lang, t.cat
+	// Rendered as she would see it: on a copy of the turn with the staged
+	// catalog and her language, so nothing of this turn changes.
+	view := *t
+	view.cat = cat
 	if len(fields) > 1 && content.KnownLanguage(fields[1]) {
-		t.s.Lang = fields[1]
+		view.s.Lang = fields[1]
 	}
-	t.cat = cat
-	t.send(t.answerText(e), t.answerButtons(e))
-	t.addPhones(e)
-	t.s.Lang, t.cat = saved, savedCat
+	view.s.Discreet = false
+	t.queue(view.answer(e, "", view.answerButtons(e), false))
 }
 
 func (t *turn) versions() {
