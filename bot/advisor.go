@@ -209,7 +209,6 @@ func (a *advisorTurn) post(tk Ticket, text string) {
 	a.change.Actions = append(a.change.Actions, Action{Chat: a.e.esc.Chat, Ticket: tk.Number, Thread: tk.Thread, Lang: a.e.esc.Lang, Text: text})
 }
 
-
 // Tick brings waiting tickets up again: a reminder in the topic while the
 // centre is open, and, once a ticket has waited RaiseAfter, a mention of
 // every registered advisor. The service calls it every minute.

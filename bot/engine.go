@@ -395,7 +395,9 @@ func (t *turn) button(data string) {
 // send queues a new message, or an edit of the message the button was on.
 func (t *turn) send(text string, buttons [][]Button) { t.reply(text, buttons, false) }
 
-func (t *turn) reply(text string, buttons [][]Button, edit bool) { t.queue(t.message(text, buttons, edit)) }
+func (t *turn) reply(text string, buttons [][]Button, edit bool) {
+	t.queue(t.message(text, buttons, edit))
+}
 
 // message is a message to her in her language, as discreet mode wants it
 // sent; edit replaces the message a button was pressed on.
@@ -426,4 +428,6 @@ func (e *Engine) translate(lang, id string, args ...any) string {
 }
 
 // forAdvisors translates a message for the advisors' group.
-func (e *Engine) forAdvisors(id string, args ...any) string { return e.translate(e.esc.Lang, id, args...) }
+func (e *Engine) forAdvisors(id string, args ...any) string {
+	return e.translate(e.esc.Lang, id, args...)
+}

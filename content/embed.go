@@ -2,7 +2,9 @@ package content
 
 import (
 	"embed"
+	"fmt"
 	"io/fs"
+	"os"
 	"sync"
 )
 
@@ -43,4 +45,16 @@ var embeddedCatalog = sync.OnceValue(func() loaded {
 func LoadEmbedded() (*Catalog, Report, error) {
 	l := embeddedCatalog()
 	return l.cat, l.report, l.err
+}
+
+// LoadDir loads the content of a directory, or the embedded catalog when
+// dir is empty.
+func LoadDir(dir string) (*Catalog, Report, error) {
+	if dir == "" {
+		return LoadEmbedded()
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, nil, fmt.Errorf("content directory: %w", err)
+	}
+	return Load(os.DirFS(dir))
 }

@@ -11,61 +11,46 @@ import (
 	"syscall"
 
 	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/serve"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
-	"github.com/veiviser/veiviser/content"
-	"github.com/veiviser/veiviser/locales"
 )
 
 // engineLimits lets the sender go as fast as the bot can, so a load run
 // measures Veiviser rather than Telegram's pacing.
 const engineLimits = "global=100000/s,chat=100000/s,group=100000/s"
 
-// startVeiviser runs the wiring of `veiviser serve` (cmd/veiviser
-// runServe: embedded catalog, store, engine with the same flood limit,
-// Telegram service by long polling) against apiURL, until stop is called.
-// The sender's reads of the outbox are counted in reads. A burst above 0
-// overrides the bursts the send limits allow, which VEIVISER_SEND_LIMITS
-// cannot say (an experiment, not serve's behaviour).
+// startVeiviser runs `veiviser serve` as the command does (serve.New and
+// Run: the embedded catalog or what staff published, store, engine, flood
+// limit, reminders, purge, reload on SIGHUP, Telegram by long polling)
+// against apiURL, until stop is called. The sender's reads of the outbox
+// are counted in reads. A burst above 0 overrides the bursts the send
+// limits allow, which VEIVISER_SEND_LIMITS cannot say (an experiment, not
+// serve's behaviour).
 func startVeiviser(ctx context.Context, apiURL, db, limits string, burst int, log *slog.Logger, reads *atomic.Int64) (stop func() error, err error) {
-	cat, _, err := content.Load(content.Embedded())
+	cfg, err := serve.Parse(nil, []string{"TELEGRAM_TOKEN=123456:LOAD-test-token", "TELEGRAM_API_URL=" + apiURL,
+		"VEIVISER_DB=" + db, "VEIVISER_SEND_LIMITS=" + limits, "VEIVISER_HTTP=127.0.0.1:0"})
 	if err != nil {
-		return nil, err
-	}
-	go cat.Warm()
-	strs, err := locales.Load()
-	if err != nil {
-		return nil, err
-	}
-	st, err := store.Open(db)
-	if err != nil {
-		return nil, err
-	}
-	lim, err := telegram.ParseLimits(limits)
-	if err != nil {
-		st.Close()
 		return nil, err
 	}
 	if burst > 0 {
+		lim := &cfg.Telegram.Limits
 		lim.Global.Burst, lim.Chat.Burst, lim.Group.Burst = burst, burst, burst
 	}
-	flood := bot.DefaultFlood()
-	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood})
-	cfg := telegram.Config{Token: "123456:LOAD-test-token", APIURL: apiURL, Limits: lim}
-	ctx, cancel := context.WithCancel(ctx)
-	svc, err := telegram.New(ctx, cfg, engine, countReads{st, reads}, strs, content.Languages(), log)
+	srv, err := serve.New(ctx, cfg, log, serve.Options{
+		Outbox: func(st *store.Store) telegram.Store { return countReads{st, reads} },
+	})
 	if err != nil {
-		cancel()
-		st.Close()
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- svc.Run(ctx) }()
+	go func() { done <- srv.Run(ctx) }()
 	return func() error {
 		cancel()
 		err := <-done
-		if cerr := st.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("close store: %w", cerr)
+		if cerr := srv.Close(); err == nil {
+			err = cerr
 		}
 		return err
 	}, nil

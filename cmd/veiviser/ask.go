@@ -26,7 +26,7 @@ func runAsk(args []string, stdin io.Reader, stdout io.Writer) error {
 	if fl.NArg() == 0 {
 		return fmt.Errorf("ask: give a question, or - to read one per line")
 	}
-	cat, _, err := loadCatalog(*dir)
+	cat, _, err := content.LoadDir(*dir)
 	if err != nil {
 		return err
 	}

@@ -13,17 +13,6 @@ import (
 	"github.com/veiviser/veiviser/content"
 )
 
-// loadCatalog loads content from dir, or the embedded catalog when dir is empty.
-func loadCatalog(dir string) (*content.Catalog, content.Report, error) {
-	if dir == "" {
-		return content.LoadEmbedded()
-	}
-	if _, err := os.Stat(dir); err != nil {
-		return nil, nil, fmt.Errorf("content directory: %w", err)
-	}
-	return content.Load(os.DirFS(dir))
-}
-
 func runContent(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("content: say check, stats, stamp, export or import")
@@ -80,7 +69,7 @@ func contentStats(args []string, stdout io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return errReported
 	}
-	cat, _, err := loadCatalog(fl.Arg(0))
+	cat, _, err := content.LoadDir(fl.Arg(0))
 	if err != nil {
 		return err
 	}

@@ -2,158 +2,21 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
-	"os"
-	"os/signal"
-	"regexp"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
-	"time"
 
-	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/store"
-	"github.com/veiviser/veiviser/bot/telegram"
-	"github.com/veiviser/veiviser/content"
-	"github.com/veiviser/veiviser/locales"
+	"github.com/veiviser/veiviser/bot/serve"
 )
 
-// serveConfig is everything `serve` is configured with.
-type serveConfig struct {
-	Telegram    telegram.Config
-	DB          string
-	ContentDir  string
-	AdvisorChat int64
-	Staff       []int64
-	Advisors    []int64 // who may act as an advisor in the group; empty: every member
-	DBKey       string  // the database's secret key, kept apart (VEIVISER_DB_KEY_FILE); empty: beside the database
-	Retention   time.Duration
-	RaiseAfter  time.Duration
-	LogLevel    slog.Level
-}
-
-// tokenPattern is what a bot token from @BotFather looks like.
-var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{1,100}$`)
-
-// parseServeConfig reads the environment, then flags of the same name
-// (lower case, e.g. --telegram-api-url) that win over it; the token is
-// not a flag. It touches no
-// process state, so tests can call it with any env.
-func parseServeConfig(args, env []string) (serveConfig, error) {
-	vars := map[string]string{}
-	for _, kv := range env {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			vars[k] = v
-		}
-	}
-	names := []string{"TELEGRAM_TOKEN", "TELEGRAM_TOKEN_FILE", "TELEGRAM_API_URL", "VEIVISER_DB", "VEIVISER_CONTENT_DIR",
-		"VEIVISER_ADVISOR_CHAT", "VEIVISER_ADVISORS", "VEIVISER_DB_KEY_FILE", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
-		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "VEIVISER_RAISE_AFTER", "LOG_LEVEL"}
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fl.SetOutput(io.Discard)
-	flags := map[string]*string{}
-	for _, n := range names {
-		if n == "TELEGRAM_TOKEN" {
-			// Not a flag: a command line is visible to every user of the
-			// machine (ps). The token comes from the environment or a file.
-			flags[n] = new(string)
-			continue
-		}
-		flags[n] = fl.String(strings.ReplaceAll(strings.ToLower(n), "_", "-"), "", n)
-	}
-	if err := fl.Parse(args); err != nil {
-		return serveConfig{}, fmt.Errorf("serve: %w", err)
-	}
-	get := func(name, def string) string {
-		if v := *flags[name]; v != "" {
-			return v
-		}
-		if v := vars[name]; v != "" {
-			return v
-		}
-		return def
-	}
-	cfg := serveConfig{DB: get("VEIVISER_DB", "veiviser.db"), ContentDir: get("VEIVISER_CONTENT_DIR", "")}
-	tc := &cfg.Telegram
-	// Trimmed: an env file written on Windows leaves a \r that would end
-	// up in every request URL, and in error messages quoting it.
-	tc.Token = strings.TrimSpace(get("TELEGRAM_TOKEN", ""))
-	if file := get("TELEGRAM_TOKEN_FILE", ""); file != "" && tc.Token == "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return cfg, fmt.Errorf("TELEGRAM_TOKEN_FILE: %w", err)
-		}
-		tc.Token = strings.TrimSpace(string(b))
-	}
-	if tc.Token == "" {
-		return cfg, errors.New("TELEGRAM_TOKEN is required (from @BotFather), or TELEGRAM_TOKEN_FILE")
-	}
-	if !tokenPattern.MatchString(tc.Token) {
-		return cfg, errors.New("TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then letters, digits, _ and -)")
-	}
-	tc.APIURL = get("TELEGRAM_API_URL", "")
-	if tc.APIURL != "" {
-		// Checked here, not by the first request, whose error would quote
-		// the whole URL with the token in it.
-		u, err := url.Parse(tc.APIURL)
-		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-			return cfg, errors.New("TELEGRAM_API_URL must be an http(s) URL like https://api.telegram.org")
-		}
-	}
-	tc.WebhookURL = get("VEIVISER_WEBHOOK_URL", "")
-	tc.WebhookSecret = get("VEIVISER_WEBHOOK_SECRET", "")
-	tc.Listen = get("VEIVISER_LISTEN", "127.0.0.1:8443")
-	tc.HTTPAddr = get("VEIVISER_HTTP", "127.0.0.1:9090")
-	if tc.WebhookURL != "" && !strings.HasPrefix(tc.WebhookURL, "https://") {
-		return cfg, errors.New("VEIVISER_WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)")
-	}
-	if tc.WebhookURL != "" && len(tc.WebhookSecret) < 16 {
-		return cfg, errors.New("VEIVISER_WEBHOOK_SECRET must be set (16+ characters of A-Z, a-z, 0-9, _ and -) in webhook mode")
-	}
-	limits, err := telegram.ParseLimits(get("VEIVISER_SEND_LIMITS", telegram.DefaultLimits))
-	if err != nil {
-		return cfg, fmt.Errorf("VEIVISER_SEND_LIMITS: %w", err)
-	}
-	tc.Limits = limits
-	if s := get("VEIVISER_ADVISOR_CHAT", ""); s != "" {
-		if cfg.AdvisorChat, err = strconv.ParseInt(s, 10, 64); err != nil || cfg.AdvisorChat >= 0 {
-			return cfg, fmt.Errorf("VEIVISER_ADVISOR_CHAT %q must be a group chat ID (negative, like -1001234567890)", s)
-		}
-	}
-	cfg.DBKey = get("VEIVISER_DB_KEY_FILE", "")
-	if cfg.Staff, err = userIDs("VEIVISER_STAFF", get("VEIVISER_STAFF", "")); err != nil {
-		return cfg, err
-	}
-	if cfg.Advisors, err = userIDs("VEIVISER_ADVISORS", get("VEIVISER_ADVISORS", "")); err != nil {
-		return cfg, err
-	}
-	if cfg.Retention, err = time.ParseDuration(get("VEIVISER_RETENTION", "720h")); err != nil || cfg.Retention <= 0 {
-		return cfg, fmt.Errorf("VEIVISER_RETENTION %q must be a duration like 720h", get("VEIVISER_RETENTION", ""))
-	}
-	if cfg.RaiseAfter, err = time.ParseDuration(get("VEIVISER_RAISE_AFTER", "1h")); err != nil || cfg.RaiseAfter <= 0 {
-		return cfg, fmt.Errorf("VEIVISER_RAISE_AFTER %q must be a duration like 45m", get("VEIVISER_RAISE_AFTER", ""))
-	}
-	cfg.Telegram.AdvisorChat = cfg.AdvisorChat
-	cfg.Telegram.Staff = cfg.Staff
-	if err := cfg.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL", "info"))); err != nil {
-		return cfg, fmt.Errorf("LOG_LEVEL: %w", err)
-	}
-	return cfg, nil
-}
-
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env []string) error {
-	cfg, err := parseServeConfig(args, env)
+	cfg, err := serve.Parse(args, env)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})).With("version", version)
 	// The bot goes at Telegram's pace, not its CPU's, and often shares a
 	// small server: collect garbage when the heap has grown by half rather
 	// than doubled (about 8 MB less at 100,000 users). GOGC still decides
@@ -161,126 +24,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, env 
 	if !slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "GOGC=") }) {
 		debug.SetGCPercent(50)
 	}
-	cat, report, err := loadCatalog(cfg.ContentDir)
+	srv, err := serve.New(ctx, cfg, log, serve.Options{})
 	if err != nil {
 		return err
 	}
-	log.Info("content loaded", "version", cat.Version, "entries", len(cat.Entries), "warnings", len(report.Warnings()))
-	if unset := cat.Centre.Unset(); len(unset) > 0 {
-		log.Warn("the centre's details are not set in centre.yaml: answers leave them out", "unset", strings.Join(unset, ","))
+	err = srv.Run(ctx)
+	if cerr := srv.Close(); err == nil {
+		err = cerr
 	}
-	strs, err := locales.Load()
-	if err != nil {
-		return err
-	}
-	st, err := store.OpenWithKey(cfg.DB, cfg.DBKey)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if cfg.AdvisorChat == 0 {
-		log.Info("escalation to advisors is off: VEIVISER_ADVISOR_CHAT is not set")
-	}
-	flood := bot.DefaultFlood()
-	var reload func() (*content.Catalog, content.Report, error)
-	if cfg.ContentDir != "" {
-		reload = func() (*content.Catalog, content.Report, error) { return loadCatalog(cfg.ContentDir) }
-	} else if v, files, found, err := st.Version(ctx, 0); err == nil && found {
-		// Content published from Telegram outlives restarts.
-		if published, _, err := content.FromCheckedFiles(files); err == nil {
-			cat = published
-			log.Info("using published content", "version", v.Number)
-		}
-	}
-	go func() {
-		cat.Warm()
-		// Training takes several times the memory the trained matcher
-		// keeps; give it back to the system now rather than whenever the
-		// runtime gets round to it, so RSS is what serve really needs.
-		debug.FreeOSMemory()
-	}()
-	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: flood, Staff: cfg.Staff,
-		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter, Advisors: cfg.Advisors}, Content: st, Reload: reload})
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				if err := engine.Reload(ctx); err != nil {
-					log.Error("reload content", "err", err)
-				}
-			}
-		}
-	}()
-	svc, err := telegram.New(ctx, cfg.Telegram, engine, st, strs, content.Languages(), log)
-	if err != nil {
-		return err
-	}
-	if _, err := svc.AdvisorForum(ctx); err != nil {
-		return err
-	}
-	go every(ctx, time.Minute, func() {
-		if err := engine.Tick(ctx); err != nil {
-			log.Error("remind advisors", "err", err)
-		}
-	})
-	go every(ctx, time.Hour, func() { purge(ctx, st, cfg.Retention, log) })
-	purge(ctx, st, cfg.Retention, log)
-	log.Info("veiviser started", "version", version, "mode", map[bool]string{true: "webhook", false: "polling"}[cfg.Telegram.WebhookURL != ""])
-	err = svc.Run(ctx)
-	log.Info("veiviser stopped")
 	return err
-}
-
-// every runs f at each interval until ctx is done.
-func every(ctx context.Context, interval time.Duration, f func()) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			f()
-		}
-	}
-}
-
-// purge deletes data older than the retention period and rewrites the
-// file so it is gone from the disk too.
-func purge(ctx context.Context, st *store.Store, retention time.Duration, log *slog.Logger) {
-	now := time.Now()
-	n, err := st.Purge(ctx, now.Add(-retention), now)
-	if err != nil {
-		log.Error("retention purge", "err", err)
-		return
-	}
-	if n == 0 {
-		return
-	}
-	if err := st.Compact(); err != nil {
-		log.Error("compact after purge", "err", err)
-		return
-	}
-	log.Info("retention purge", "records", n)
-}
-
-// userIDs parses a comma-separated list of Telegram user IDs.
-func userIDs(name, list string) ([]int64, error) {
-	var out []int64
-	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
-		}
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, fmt.Errorf("%s: %q is not a Telegram user ID", name, s)
-		}
-		out = append(out, id)
-	}
-	return out, nil
 }

@@ -27,7 +27,7 @@ func runShell(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 	if *lang != "" && !content.KnownLanguage(*lang) {
 		fmt.Fprintf(stdout, "(%q is not a launch language; the bot will pick the nearest and offer the menu)\n", *lang)
 	}
-	cat, _, err := loadCatalog(*dir)
+	cat, _, err := content.LoadDir(*dir)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
 
@@ -34,7 +35,7 @@ func runStats(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cat, _, err := loadCatalog("")
+	cat, _, err := content.LoadDir("")
 	if err != nil {
 		return err
 	}

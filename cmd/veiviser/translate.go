@@ -25,7 +25,7 @@ func contentExport(args []string, stdout io.Writer) error {
 	if fl.NArg() != 0 || *lang == "" {
 		return errors.New("content export: usage: content export --lang CODE [--stale] [--content DIR] [-o FILE]")
 	}
-	cat, _, err := loadCatalog(*dir)
+	cat, _, err := content.LoadDir(*dir)
 	if err != nil {
 		return err
 	}
