@@ -77,7 +77,7 @@ func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
 			continue
 		}
 		d := &decoder{file: name, report: &report}
-		entries = append(entries, d.file_(files[i], cat)...)
+		entries = append(entries, d.decodeFile(files[i], cat)...)
 		if len(report.Errors()) >= maxReport {
 			break
 		}
@@ -107,7 +107,7 @@ type parsed struct {
 
 // parseAll parses the files' YAML side by side: the example files are
 // most of the catalog's bytes and parsing them most of loading it. Files
-// too large or not UTF-8 are left for file_ to report.
+// too large or not UTF-8 are left for decodeFile to report.
 func parseAll(files []parsed) {
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -143,15 +143,15 @@ func (c *Catalog) readLater() {
 	var report Report
 	for i, name := range c.later {
 		d := &decoder{file: name, report: &report}
-		d.file_(files[i], c)
+		d.decodeFile(files[i], c)
 	}
 	checkExamples(c, func(string, int, bool, string, ...any) {})
 	c.later = nil
 }
 
-// file_ decodes one parsed content file into cat and returns its entries
+// decodeFile decodes one parsed content file into cat and returns its entries
 // for the cross-file checks.
-func (d *decoder) file_(f parsed, cat *Catalog) []*Entry {
+func (d *decoder) decodeFile(f parsed, cat *Catalog) []*Entry {
 	if len(f.data) > maxFileSize {
 		d.errorf(1, "file is larger than %d bytes", maxFileSize)
 		return nil
@@ -271,7 +271,7 @@ func (d *decoder) entry(n *yaml.Node) *Entry {
 	return e
 }
 
-var phonePattern = strings.NewReplacer(" ", "", "+", "")
+var phoneSpacing = strings.NewReplacer(" ", "", "+", "")
 
 func (d *decoder) action(n *yaml.Node, e *Entry) Action {
 	m := d.mapping(n, "action", "phone", "url", "source", "label")
@@ -286,7 +286,7 @@ func (d *decoder) action(n *yaml.Node, e *Entry) Action {
 	case (a.Phone == "") == (a.URL == ""):
 		d.errorf(n.Line, "action must have exactly one of phone or url")
 	case a.Phone != "":
-		digits := phonePattern.Replace(a.Phone)
+		digits := phoneSpacing.Replace(a.Phone)
 		if digits == "" || strings.Trim(digits, "0123456789") != "" {
 			d.errorf(m["phone"].node.Line, "phone %q must be digits and spaces", a.Phone)
 		}
@@ -362,7 +362,7 @@ func (d *decoder) centre(f field, c *Centre) {
 	c.Name = d.str(m["name"], "name")
 	c.Address = d.str(m["address"], "address")
 	c.Phone = d.str(m["phone"], "phone")
-	if digits := phonePattern.Replace(c.Phone); c.Phone != "" && strings.Trim(digits, "0123456789") != "" {
+	if digits := phoneSpacing.Replace(c.Phone); c.Phone != "" && strings.Trim(digits, "0123456789") != "" {
 		d.errorf(m["phone"].node.Line, "phone %q must be digits and spaces", c.Phone)
 	}
 	tz := d.str(m["timezone"], "timezone")

@@ -9,10 +9,10 @@ import (
 	"github.com/veiviser/veiviser/bot"
 )
 
-// Sessions are the one record every user has, so they are stored in a
-// compact binary form rather than JSON: about 30 bytes instead of 200,
-// which is most of the file, and of the memory bbolt maps, at 100,000
-// users. Files written before this used JSON; decodeSession still reads it.
+// Sessions are the one record every user has, most of the file and of the
+// memory bbolt maps, so they are stored in a compact binary form rather
+// than JSON (docs/performance.md has the sizes). A session stored as JSON
+// by an older release is still read.
 //
 // Layout: version byte, flag byte, then uvarint-length strings Lang,
 // Screen, Asked, and varints Misses, Ticket, Created and Seen (Unix

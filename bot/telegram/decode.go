@@ -17,7 +17,7 @@ import (
 type Decoded struct {
 	UpdateID    int64
 	Event       bot.Event
-	Handle      bool   // false: nothing for the engine (a group, a service update)
+	ForEngine   bool   // false: nothing for the engine (a group, a service update)
 	CallbackID  string // answer this callback query so the button stops spinning
 	LeaveChat   int64  // a group or channel the bot was added to: leave it
 	BlockedChat int64  // she blocked the bot: stop sending to her
@@ -58,7 +58,7 @@ func (dec Decoder) Decode(u *models.Update) Decoded {
 		d.message(u.EditedMessage)
 		d.Event.Edited = true
 		if d.Event.Kind == bot.EventCommand {
-			d.Handle = false
+			d.ForEngine = false
 		}
 	case u.CallbackQuery != nil:
 		d.Kind = "callback_query"
@@ -108,7 +108,7 @@ func (d *Decoded) message(m *models.Message) {
 	default:
 		ev.LangHint = m.From.LanguageCode
 	}
-	d.Handle = true
+	d.ForEngine = true
 	ev.Chat = m.Chat.ID
 	ev.MessageID = m.ID
 	ev.At = time.Unix(int64(m.Date), 0)
@@ -173,7 +173,7 @@ func (d *Decoded) callback(q *models.CallbackQuery) {
 	if chat == 0 {
 		return
 	}
-	d.Handle = true
+	d.ForEngine = true
 	d.Event.Chat = chat
 	d.Event.Kind = bot.EventButton
 	d.Event.Data = q.Data

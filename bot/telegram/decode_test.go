@@ -15,7 +15,7 @@ func TestDecode(t *testing.T) {
 	}{
 		{"Command", `{"update_id":5,"message":{"message_id":1,"date":1,"text":"/start@veiviser_bot topic_residence","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"language_code":"fa-IR"}}}`,
 			func(t *testing.T, d Decoded) {
-				if !d.Handle || d.Event.Kind != bot.EventCommand || d.Event.Command != "start" || d.Event.Text != "topic_residence" || d.Event.LangHint != "fa-IR" || d.Event.ID != "tg:5" {
+				if !d.ForEngine || d.Event.Kind != bot.EventCommand || d.Event.Command != "start" || d.Event.Text != "topic_residence" || d.Event.LangHint != "fa-IR" || d.Event.ID != "tg:5" {
 					t.Errorf("%+v", d)
 				}
 			}},
@@ -39,98 +39,98 @@ func TestDecode(t *testing.T) {
 			}},
 		{"CallbackOnOldMessageInAdvisorGroup", `{"update_id":20,"callback_query":{"id":"q2","data":"tc:3","chat_instance":"c","from":{"id":301,"is_bot":false,"first_name":"Amina"},"message":{"message_id":70,"date":0,"chat":{"id":-555,"type":"supergroup"}}}}`,
 			func(t *testing.T, d Decoded) {
-				if !d.Handle || !d.Event.Advisor || d.Event.From != 301 || d.Event.Chat != -555 {
+				if !d.ForEngine || !d.Event.Advisor || d.Event.From != 301 || d.Event.Chat != -555 {
 					t.Errorf("a press under an old message in the advisors' group is not an advisor's: %+v", d.Event)
 				}
 			}},
 		{"CallbackOnOldMessageInOtherGroup", `{"update_id":21,"callback_query":{"id":"q3","data":"m","chat_instance":"c","from":{"id":9,"is_bot":false},"message":{"message_id":70,"date":0,"chat":{"id":-777,"type":"group"}}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.Handle {
+				if d.ForEngine {
 					t.Errorf("a press in a stranger's group reached the engine: %+v", d.Event)
 				}
 			}},
 		{"CallbackOnOldMessagePrivate", `{"update_id":22,"callback_query":{"id":"q4","data":"m","chat_instance":"c","from":{"id":42,"is_bot":false},"message":{"message_id":70,"date":0,"chat":{"id":42,"type":"private"}}}}`,
 			func(t *testing.T, d Decoded) {
-				if !d.Handle || d.Event.Advisor || d.Event.Chat != 42 {
+				if !d.ForEngine || d.Event.Advisor || d.Event.Chat != 42 {
 					t.Errorf("a press under her old message: %+v", d.Event)
 				}
 			}},
 		{"EditedCommand", `{"update_id":23,"edited_message":{"message_id":5,"date":1,"edit_date":2,"text":"/broadcast all hello again","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.Handle {
+				if d.ForEngine {
 					t.Errorf("an edited command reached the engine: %+v", d.Event)
 				}
 			}},
 		{"EditedQuestion", `{"update_id":24,"edited_message":{"message_id":5,"date":1,"edit_date":2,"text":"how do i renew my permit","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if !d.Handle || d.Event.Kind != bot.EventText {
+				if !d.ForEngine || d.Event.Kind != bot.EventText {
 					t.Errorf("an edited question is not answered again: %+v", d.Event)
 				}
 			}},
 		{"TopicRenamedIsNoReply", `{"update_id":30,"message":{"message_id":90,"date":1,"message_thread_id":12,"is_topic_message":true,"forum_topic_edited":{"name":"#3 · so · done"},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.Handle {
+				if d.ForEngine {
 					t.Errorf("a renamed topic reached the engine as a reply: %+v", d.Event)
 				}
 			}},
 		{"TopicClosedIsNoReply", `{"update_id":31,"message":{"message_id":91,"date":1,"message_thread_id":12,"is_topic_message":true,"forum_topic_closed":{},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.Handle {
+				if d.ForEngine {
 					t.Errorf("a closed topic reached the engine as a reply: %+v", d.Event)
 				}
 			}},
 		{"PinIsNoReply", `{"update_id":32,"message":{"message_id":92,"date":1,"message_thread_id":12,"is_topic_message":true,"pinned_message":{"message_id":5,"date":1,"chat":{"id":-555,"type":"supergroup"}},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.Handle {
+				if d.ForEngine {
 					t.Errorf("a pin reached the engine as a reply: %+v", d.Event)
 				}
 			}},
 		{"AdvisorFileWithoutCaption", `{"update_id":33,"message":{"message_id":93,"date":1,"message_thread_id":12,"is_topic_message":true,"document":{"file_id":"f","file_unique_id":"u","file_name":"skjema.pdf"},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if !d.Handle || !d.Event.Advisor || d.Event.Kind != bot.EventDocument || d.Event.Thread != 12 {
+				if !d.ForEngine || !d.Event.Advisor || d.Event.Kind != bot.EventDocument || d.Event.Thread != 12 {
 					t.Errorf("an advisor's file is not passed to the engine: %+v", d.Event)
 				}
 			}},
 		{"AnonymousAdmin", `{"update_id":34,"message":{"message_id":94,"date":1,"message_thread_id":12,"is_topic_message":true,"text":"We can help you","sender_chat":{"id":-555,"type":"supergroup"},"chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":1087968824,"is_bot":true,"first_name":"Group","username":"GroupAnonymousBot"}}}`,
 			func(t *testing.T, d Decoded) {
-				if !d.Handle || !d.Event.Advisor || d.Event.Kind != bot.EventText || d.Event.Thread != 12 || d.Event.From != 0 {
+				if !d.ForEngine || !d.Event.Advisor || d.Event.Kind != bot.EventText || d.Event.Thread != 12 || d.Event.From != 0 {
 					t.Errorf("an anonymous admin's reply is dropped: %+v", d.Event)
 				}
 			}},
 		{"PrivatePinIgnored", `{"update_id":35,"message":{"message_id":95,"date":1,"pinned_message":{"message_id":5,"date":1,"chat":{"id":42,"type":"private"}},"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.Handle {
+				if d.ForEngine {
 					t.Errorf("a service message in her chat reached the engine: %+v", d.Event)
 				}
 			}},
 		{"LocationIsRevealing", `{"update_id":36,"message":{"message_id":96,"date":1,"location":{"latitude":59.91,"longitude":10.75},"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if !d.Handle || !d.Event.Revealing {
+				if !d.ForEngine || !d.Event.Revealing {
 					t.Errorf("a location is not marked for her confirmation: %+v", d.Event)
 				}
 			}},
 		{"Blocked", `{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"member","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"kicked","user":{"id":1,"is_bot":true},"until_date":0}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.BlockedChat != 42 || d.Handle {
+				if d.BlockedChat != 42 || d.ForEngine {
 					t.Errorf("%+v", d)
 				}
 			}},
 		{"AddedToGroup", `{"update_id":10,"my_chat_member":{"chat":{"id":-100,"type":"supergroup"},"from":{"id":42,"is_bot":false},"date":1,"old_chat_member":{"status":"left","user":{"id":1,"is_bot":true}},"new_chat_member":{"status":"member","user":{"id":1,"is_bot":true}}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.LeaveChat != -100 || d.Handle {
+				if d.LeaveChat != -100 || d.ForEngine {
 					t.Errorf("%+v", d)
 				}
 			}},
 		{"GroupMessage", `{"update_id":11,"message":{"message_id":1,"date":1,"text":"hi","chat":{"id":-100,"type":"supergroup"},"from":{"id":42,"is_bot":false}}}`,
 			func(t *testing.T, d Decoded) {
-				if d.Handle {
+				if d.ForEngine {
 					t.Errorf("group message reached the engine: %+v", d)
 				}
 			}},
 		{"AdvisorReplyInTopic", `{"update_id":12,"message":{"message_id":90,"message_thread_id":77,"is_topic_message":true,"date":1,"text":"Hei, jeg kan hjelpe","chat":{"id":-555,"type":"supergroup","is_forum":true},"from":{"id":301,"is_bot":false,"first_name":"Amina"}}}`,
 			func(t *testing.T, d Decoded) {
 				ev := d.Event
-				if !d.Handle || !ev.Advisor || ev.Thread != 77 || ev.From != 301 || ev.FromName != "Amina" || ev.MessageID != 90 || d.LeaveChat != 0 {
+				if !d.ForEngine || !ev.Advisor || ev.Thread != 77 || ev.From != 301 || ev.FromName != "Amina" || ev.MessageID != 90 || d.LeaveChat != 0 {
 					t.Errorf("%+v", d)
 				}
 			}},
@@ -168,7 +168,7 @@ func FuzzDecodeUpdate(f *testing.F) {
 		if d.Event.Advisor && d.Event.Chat != -555 {
 			t.Fatalf("advisor event from another chat: %+v", d)
 		}
-		if d.Handle && d.Event.Chat == 0 && d.Event.Kind != bot.EventButton {
+		if d.ForEngine && d.Event.Chat == 0 && d.Event.Kind != bot.EventButton {
 			t.Fatalf("event without a chat: %+v", d)
 		}
 		if d.Event.Kind == bot.EventCommand && !utf8.ValidString(d.Event.Command) && utf8.ValidString(string(data)) {

@@ -217,7 +217,7 @@ func (s *Service) handle(ctx context.Context, d Decoded, ev bot.Event) error {
 	switch {
 	case d.BlockedChat != 0:
 		ev.Chat, ev.Kind = d.BlockedChat, bot.EventBlocked
-	case !d.Handle:
+	case !d.ForEngine:
 		return nil
 	}
 	lock := &s.locks[uint64(ev.Chat)%uint64(len(s.locks))]

@@ -80,8 +80,8 @@ func TestServeSurvivesAFullOrReadOnlyDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	faults := []struct {
-		name        string
-		break_, fix func() error
+		name           string
+		breakDisk, fix func() error
 	}{
 		{"full disk",
 			func() error {
@@ -98,7 +98,7 @@ func TestServeSurvivesAFullOrReadOnlyDisk(t *testing.T) {
 	}
 	for _, f := range faults {
 		logs.Reset()
-		if err := f.break_(); err != nil {
+		if err := f.breakDisk(); err != nil {
 			t.Logf("%s: cannot be simulated here (%v); skipped", f.name, err)
 			continue
 		}

@@ -2,13 +2,12 @@ package match
 
 import "math"
 
-// scratch is the working memory of one Search. Per question the matcher
-// used to build a map of candidates per query word, a set of touched terms
-// and a map of score rows per entry, which made up most of its
-// allocations. Here the same facts live in slices indexed by word, term and
-// entry ID, sized once for the index and reused through index.scratch: only
-// the slots a question touched are reset, and tags (a number that moves on
-// for every query word or question) stand in for clearing whole slices.
+// scratch is the working memory of one Search, so that a question
+// allocates next to nothing: the facts live in slices indexed by word,
+// term and entry ID, sized once for the index and reused through
+// index.scratch; only the slots a question touched are reset, and tags (a
+// number that moves on for every query word or question) stand in for
+// clearing whole slices. docs/performance.md has what this saved.
 type scratch struct {
 	// best is, per vocabulary word, the best quality any query word gives
 	// it, and at the first query word giving that quality: all that term
