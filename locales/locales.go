@@ -86,7 +86,12 @@ func (s *Strings) T(lang, id string, data map[string]any) string {
 	if !ok {
 		l = s.localizers["en"]
 	}
-	msg, err := l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["N"]; ok {
+		// A count named N picks the plural form ("1 problem", "3 problems").
+		cfg.PluralCount = n
+	}
+	msg, err := l.Localize(cfg)
 	var notFound *i18n.MessageNotFoundErr
 	if err != nil && !errors.As(err, &notFound) || msg == "" {
 		return id

@@ -135,3 +135,22 @@ func TestRequested(t *testing.T) {
 		}
 	}
 }
+
+// TestPluralForms: a count named N picks the plural form.
+func TestPluralForms(t *testing.T) {
+	s, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "1 problem;"}, {"en", 3, "3 problems;"}, {"nb", 1, "Rett den"}, {"nb", 2, "Rett dem"},
+	} {
+		if got := s.T(tt.lang, "StaffProblems", map[string]any{"N": tt.n}); !strings.Contains(got, tt.want) {
+			t.Errorf("%s, N=%d: %q, want %q in it", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
