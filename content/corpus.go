@@ -47,4 +47,7 @@ func (c *Catalog) corpus() *match.Corpus {
 
 // Corpus is the catalog as the matcher learns from it, for tools that
 // train matchers on parts of it (cross-validation).
-func (c *Catalog) Corpus() *match.Corpus { return c.corpus() }
+func (c *Catalog) Corpus() *match.Corpus {
+	c.laterOnce.Do(c.readLater) // a lazily loaded catalog reads its examples now
+	return c.corpus()
+}

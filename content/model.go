@@ -163,6 +163,7 @@ type Catalog struct {
 	exampleLangs map[string]string // language → file of its examples
 	conceptLangs map[string]string // language → file of its concepts
 	later        []string          // examples and concepts files not read yet (see load)
+	laterOnce    sync.Once         // readLater, once
 	matcherOnce  sync.Once
 	matcher      *match.Matcher
 }
@@ -172,7 +173,7 @@ type Catalog struct {
 // Warm trains it ahead.
 func (c *Catalog) Matcher() *match.Matcher {
 	c.matcherOnce.Do(func() {
-		c.readLater()
+		c.laterOnce.Do(c.readLater)
 		c.matcher = match.New(c.corpus())
 	})
 	return c.matcher
