@@ -126,12 +126,12 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 	d := trainDetector(cs, vocab, pos, calm, neg, set)
 	for _, s := range []string{"he hits me now", "help he is here"} {
 		if !d.acute(words(s)) {
-			t.Errorf("%q not acute after training on it (p=%.2f)", s, d.probability(words(s)))
+			t.Errorf("%q not acute after training on it (p=%.2f)", s, first(d.probability(words(s))))
 		}
 	}
 	for _, s := range []string{"how do i renew my permit", "where is the doctor"} {
 		if d.acute(words(s)) {
-			t.Errorf("%q acute after training on it as not (p=%.2f)", s, d.probability(words(s)))
+			t.Errorf("%q acute after training on it as not (p=%.2f)", s, first(d.probability(words(s))))
 		}
 	}
 	v := vocab.vectorize(hash("he hits me now"), vector{})
@@ -139,7 +139,9 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 	for j, id := range v.ids {
 		z += float64(d.w[id]) * float64(v.vals[j])
 	}
-	if got, want := d.probability(words("he hits me now")), 1/(1+math.Exp(-z)); math.Abs(got-want) > 1e-12 {
+	if got, want := first(d.probability(words("he hits me now"))), 1/(1+math.Exp(-z)); math.Abs(got-want) > 1e-12 {
 		t.Errorf("probability %.6f, reference %.6f", got, want)
 	}
 }
+
+func first(whole, _ float64) float64 { return whole }

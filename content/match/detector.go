@@ -20,6 +20,7 @@ type detector struct {
 	b         float64
 	threshold float64
 	short     float64   // the threshold for messages of shortMessage words or fewer
+	window    float64   // the threshold for one window of a long message
 	scratch   sync.Pool // *detectScratch
 }
 
@@ -38,7 +39,8 @@ const (
 // other (calm: the hard negatives; neg: everything else) messages, with the classifier's vocabulary, which has them all.
 func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, set Settings) *detector {
 	docs := append(append(append([][]uint64{}, pos...), calm...), neg...)
-	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort)}
+	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort),
+		window: max(set.Danger, set.DangerWindow)}
 	d.w = make([]float32, len(d.vocab.idf))
 	vs := make([]vector, len(docs))
 	parallel(len(docs), func(i int) { vs[i] = d.vocab.vectorize(docs[i], vector{}) })
@@ -92,8 +94,8 @@ type detectScratch struct {
 }
 
 // probability is how likely the message (normalised words) means danger
-// now: the highest of the whole message and of each window of it.
-func (d *detector) probability(ws []string) float64 {
+// now, as the whole message and as the most alarming window of it.
+func (d *detector) probability(ws []string) (whole, windows float64) {
 	s := d.scratch.Get().(*detectScratch)
 	defer d.scratch.Put(s)
 	score := func(part []string) float64 {
@@ -101,14 +103,14 @@ func (d *detector) probability(ws []string) float64 {
 		s.v = d.vocab.vectorize(s.hashes, s.v)
 		return sigmoid(d.dot(s.v))
 	}
-	p := score(ws)
+	whole = score(ws)
 	for start := 0; len(ws) > window && start < len(ws); start += window / 2 {
-		p = max(p, score(ws[start:min(len(ws), start+window)]))
+		windows = max(windows, score(ws[start:min(len(ws), start+window)]))
 		if start+window >= len(ws) {
 			break
 		}
 	}
-	return p
+	return whole, windows
 }
 
 // acute is whether the message means danger now. A message of a few
@@ -119,7 +121,8 @@ func (d *detector) acute(ws []string) bool {
 	if len(ws) <= shortMessage {
 		threshold = d.short
 	}
-	return d.probability(ws) >= threshold
+	whole, windows := d.probability(ws)
+	return whole >= threshold || windows >= d.window
 }
 
 // shortMessage is the most words a message has for the short threshold.

@@ -135,13 +135,17 @@ func TestCrossValidation(t *testing.T) {
 			set.SureScore = x
 		case "margin2":
 			set.SureMargin = x
+		case "window":
+			set.DangerWindow = x
+		case "last":
+			set.LastWindow = x
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:
 			t.Fatalf("VEIVISER_SET: unknown %s", k)
 		}
 	}
-	var sure evalTally
+	var sure, long, longDanger evalTally
 	for f := range folds {
 		m := match.NewWithSettings(without(full, f), set)
 		for _, e := range full.Entries {
@@ -152,6 +156,10 @@ func TestCrossValidation(t *testing.T) {
 				a := m.Search(ex.Text, ex.Lang)
 				t1, t3 := rankOf(a, e.ID)
 				get(ex.Lang).entry.add(t1, t3)
+				if len(strings.Fields(ex.Text)) >= 40 {
+					long.add(t1, t3)
+					longDanger.add(a.Emergency, a.Emergency)
+				}
 				if a.Sure {
 					sure.add(t1, t1)
 				}
@@ -245,6 +253,7 @@ func TestCrossValidation(t *testing.T) {
 	fmt.Fprintf(&b, "all   %s  %5.2f  %5.2f  %5.2f  %5.2f    %s\n", tot.entry,
 		float64(tot.acute.top1)/float64(max(1, tot.acute.n)), float64(tot.calm.top1)/float64(max(1, tot.calm.n)),
 		float64(tot.scope.top1)/float64(max(1, tot.scope.n)), float64(tot.chat.top1)/float64(max(1, tot.chat.n)), devTot)
+	fmt.Fprintf(&b, "long examples (40+ words): %s, flagged as danger %.2f\n", long, float64(longDanger.top1)/float64(max(1, longDanger.n)))
 	fmt.Fprintf(&b, "answered directly: %d (%.2f of entry examples), right %.2f\n", sure.n, float64(sure.n)/float64(max(1, tot.entry.n)), float64(sure.top1)/float64(max(1, sure.n)))
 	t.Log(b.String())
 }

@@ -108,15 +108,20 @@ type Settings struct {
 	SureMargin    float64 // …when it is this far ahead of the next
 	RelFloor      float64 // results below this share of the best are noise
 	ChatScore     float64 // small talk is answered as such from here
+	LastWindow    float64 // how much the end of a long message adds: she asks near the end
 
 	Danger      float64 // the detector's threshold for danger now
 	DangerShort float64 // the same for a message of three words or fewer
-	NearAcute   float64 // similarity to an acute example that is danger by itself (0: off)
-	Balance     float64 // how much acute examples are weighed up in training (0–1)
-	CalmWeight  float64 // how much more the hard negatives weigh than other non-acute messages
-	L2          float64 // the detector's weight decay
-	Epochs      int     // the detector's passes over the examples
-	NoPhrases   bool    // leave the staff danger phrases out (to measure the detector alone)
+	// DangerWindow is the threshold for one window of a long message: a
+	// story of violence in the past is told with the same words as danger
+	// now, so a part of it must say more than a whole short message.
+	DangerWindow float64
+	NearAcute    float64 // similarity to an acute example that is danger by itself (0: off)
+	Balance      float64 // how much acute examples are weighed up in training (0–1)
+	CalmWeight   float64 // how much more the hard negatives weigh than other non-acute messages
+	L2           float64 // the detector's weight decay
+	Epochs       int     // the detector's passes over the examples
+	NoPhrases    bool    // leave the staff danger phrases out (to measure the detector alone)
 }
 
 // DefaultSettings are the settings New uses.
@@ -135,6 +140,7 @@ func DefaultSettings() Settings {
 		ChatScore:     0.5,
 		Danger:        0.3,
 		DangerShort:   0.45,
+		DangerWindow:  0.45,
 		NearAcute:     0.4,
 		Balance:       0.5,
 		CalmWeight:    3,
@@ -394,11 +400,15 @@ func (m *Matcher) rank(ws []string, s *searchScratch) []Result {
 	// classified too, and each class keeps its best.
 	for start := 0; len(ws) > window && start < len(ws); start += window / 2 {
 		m.cls.look(ws[start:min(len(ws), start+window)], false, &s.window)
+		last := start+window >= len(ws)
 		for i := range s.cls {
 			s.cls[i] = max(s.cls[i], s.window.mean[i])
 			s.top1[i] = max(s.top1[i], s.window.top1[i])
+			if last {
+				s.cls[i] += m.set.LastWindow * s.window.mean[i]
+			}
 		}
-		if start+window >= len(ws) {
+		if last {
 			break
 		}
 	}
