@@ -36,10 +36,6 @@ func editFile(data []byte, lang string, plans map[string]*planned) ([]byte, map[
 		return data, refused, nil
 	}
 	lines := strings.Split(string(data), "\n")
-	eol := ""
-	if strings.HasSuffix(lines[0], "\r") {
-		eol = "\r"
-	}
 	// Lines where something outside any one translation block starts.
 	outer := keyLines(root)
 	for _, item := range entries.Content {
@@ -58,14 +54,28 @@ func editFile(data []byte, lang string, plans map[string]*planned) ([]byte, map[
 		}
 		edits = append(edits, ed)
 	}
+	return applyEdits(data, edits), refused, nil
+}
+
+// applyEdits makes line edits of a file, last first so the line numbers
+// of the others still hold, keeping the file's line ends (CRLF from a
+// Windows editor stays CRLF). Import and stamp both edit this way, so
+// comments and layout stay as staff wrote them.
+func applyEdits(data []byte, edits []lineEdit) []byte {
+	lines := strings.Split(string(data), "\n")
+	eol := ""
+	if strings.HasSuffix(lines[0], "\r") {
+		eol = "\r"
+	}
 	slices.SortFunc(edits, func(a, b lineEdit) int { return b.from - a.from })
 	for _, ed := range edits {
-		for i := range ed.lines {
-			ed.lines[i] += eol
+		add := make([]string, len(ed.lines))
+		for i, l := range ed.lines {
+			add[i] = l + eol
 		}
-		lines = slices.Replace(lines, ed.from, ed.to, ed.lines...)
+		lines = slices.Replace(lines, ed.from, ed.to, add...)
 	}
-	return []byte(strings.Join(lines, "\n")), refused, nil
+	return []byte(strings.Join(lines, "\n"))
 }
 
 // entryEdit is the edit that puts p's text into one entry's text mapping,

@@ -42,13 +42,7 @@ func stampFile(name, lang string, restamp bool) (int, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return 0, err
 	}
-	lines := strings.Split(string(data), "\n")
-	type edit struct {
-		line    int // 0-based index
-		replace bool
-		text    string
-	}
-	var edits []edit
+	var edits []lineEdit
 	entries := nodeValue(nodeValue(&doc, ""), "entries")
 	if entries == nil {
 		return 0, nil
@@ -62,25 +56,19 @@ func stampFile(name, lang string, restamp bool) (int, error) {
 		}
 		hash := TextHash(scalar(nodeValue(nb, "title")), scalar(nodeValue(nb, "body")))
 		indent := strings.Repeat(" ", tr.Column-1)
+		line := []string{indent + "from: " + hash}
 		switch from := nodeValue(tr, "from"); {
-		case from == nil:
-			edits = append(edits, edit{line: keyLine(text, lang) - 1, text: indent + "from: " + hash})
+		case from == nil: // a new line after "<lang>:"
+			at := keyLine(text, lang)
+			edits = append(edits, lineEdit{from: at, to: at, lines: line})
 		case restamp && from.Value != hash:
-			edits = append(edits, edit{line: from.Line - 1, replace: true, text: indent + "from: " + hash})
-		}
-	}
-	for i := len(edits) - 1; i >= 0; i-- {
-		ed := edits[i]
-		if ed.replace {
-			lines[ed.line] = ed.text
-		} else {
-			lines = append(lines[:ed.line+1], append([]string{ed.text}, lines[ed.line+1:]...)...)
+			edits = append(edits, lineEdit{from: from.Line - 1, to: from.Line, lines: line})
 		}
 	}
 	if len(edits) == 0 {
 		return 0, nil
 	}
-	return len(edits), os.WriteFile(name, []byte(strings.Join(lines, "\n")), 0o644)
+	return len(edits), os.WriteFile(name, applyEdits(data, edits), 0o644)
 }
 
 // nodeValue returns the value of key in a mapping node (or the document's
