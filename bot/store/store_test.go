@@ -140,6 +140,7 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	tk := bot.Ticket{Number: 1, Chat: chat, State: bot.TicketWaiting, Asked: asked}
 	const group = -100777
 	if err := s.Commit(ctx, bot.Change{Session: &sess, Tickets: []bot.Ticket{tk}, Chat: chat, Messages: []int{5, 6},
+		Subscription: &bot.Subscription{Chat: chat, Lang: "en", On: true},
 		Actions: []bot.Action{
 			{Chat: chat, Text: secret},
 			// Not yet in the advisors' group: the summary that opens her
@@ -164,8 +165,8 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 		_ = s.Commit(ctx, bot.Change{Session: &other})
 	}
 	before, _ := os.ReadFile(path)
-	if !bytes.Contains(before, []byte(secret)) {
-		t.Fatal("test is broken: the text is not in the file before /forget")
+	if !bytes.Contains(before, []byte(secret)) || !bytes.Contains(before, binary.BigEndian.AppendUint64(nil, uint64(chat))) {
+		t.Fatal("test is broken: the text or her subscription is not in the file before /forget")
 	}
 	if err := s.Commit(ctx, bot.Change{Forget: chat}); err != nil {
 		t.Fatal(err)
