@@ -26,6 +26,24 @@ func escalationEngine(t *testing.T, path string, clock *time.Time) (*bot.Engine,
 	return e, st
 }
 
+// openTicket has chat start in English and ask for a person, links her
+// ticket to thread in the group as the sender would, and drains the
+// outbox; it returns the ticket number.
+func openTicket(t *testing.T, e *bot.Engine, st *store.Store, chat int64, thread int) int64 {
+	t.Helper()
+	do(t, e, bot.Event{Chat: chat, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	do(t, e, bot.Event{Chat: chat, Kind: bot.EventButton, Data: "pc"})
+	sess, _, err := st.Session(context.Background(), chat)
+	if err != nil || sess.Ticket == 0 {
+		t.Fatalf("no ticket for chat %d: %+v, %v", chat, sess, err)
+	}
+	if err := st.LinkThread(context.Background(), sess.Ticket, thread, true); err != nil {
+		t.Fatal(err)
+	}
+	drain(t, st)
+	return sess.Ticket
+}
+
 func do(t *testing.T, e *bot.Engine, ev bot.Event) {
 	t.Helper()
 	if err := e.Handle(context.Background(), ev); err != nil {
@@ -228,18 +246,7 @@ func TestTakeAndEndAtOnce(t *testing.T) {
 func TestAdvisorToldWhatDidNotReachHer(t *testing.T) {
 	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "n.db"), &clock)
-	ctx := context.Background()
-	open := func(chat int64, thread int) int64 {
-		do(t, e, bot.Event{Chat: chat, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
-		do(t, e, bot.Event{Chat: chat, Kind: bot.EventButton, Data: "pc"})
-		sess, _, _ := st.Session(ctx, chat)
-		if err := st.LinkThread(ctx, sess.Ticket, thread, true); err != nil {
-			t.Fatal(err)
-		}
-		drain(t, st)
-		return sess.Ticket
-	}
-	open(5, 40)
+	openTicket(t, e, st, 5, 40)
 	do(t, e, bot.Event{Chat: group, Advisor: true, From: 9, Thread: 40, Kind: bot.EventDocument, MessageID: 400, FileName: "skjema.pdf"})
 	if got := drain(t, st); len(got) != 1 || got[0].Chat != 5 || got[0].CopyMessage != 400 {
 		t.Errorf("an advisor's file without a caption: %+v, want it copied to her", got)
@@ -250,7 +257,7 @@ func TestAdvisorToldWhatDidNotReachHer(t *testing.T) {
 	if got := drain(t, st); len(got) != 1 || got[0].Chat != group || got[0].Thread != 40 || !strings.Contains(got[0].Text, "not passed on") {
 		t.Errorf("a reply after the conversation closed: %+v, want a notice in the topic", got)
 	}
-	open(6, 41)
+	openTicket(t, e, st, 6, 41)
 	do(t, e, bot.Event{Chat: 6, Kind: bot.EventBlocked})
 	if got := drain(t, st); len(got) != 1 || got[0].Chat != group || got[0].Thread != 41 || !strings.Contains(got[0].Text, "blocked") {
 		t.Errorf("she blocked the bot during a conversation: %+v, want a notice in the topic", got)
@@ -306,17 +313,11 @@ func TestOnlyListedAdvisorsAct(t *testing.T) {
 	e, st := bottest.Engine(t, filepath.Join(t.TempDir(), "a.db"), bot.Config{Now: func() time.Time { return clock },
 		Escalation: bot.Escalation{Chat: group, Lang: "en", Advisors: []int64{9}}})
 	ctx := context.Background()
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
-	sess, _, _ := st.Session(ctx, 5)
-	if err := st.LinkThread(ctx, sess.Ticket, 80, true); err != nil {
-		t.Fatal(err)
-	}
-	drain(t, st)
+	ticket := openTicket(t, e, st, 5, 80)
 	for _, ev := range []bot.Event{
 		{Kind: bot.EventText, Text: "give me your address", MessageID: 801, From: 666},
 		{Kind: bot.EventText, Text: "anonymous", MessageID: 802}, // an anonymous admin has no user ID
-		{Kind: bot.EventButton, Data: fmt.Sprintf("tc:%d", sess.Ticket), From: 666},
+		{Kind: bot.EventButton, Data: fmt.Sprintf("tc:%d", ticket), From: 666},
 	} {
 		ev.Chat, ev.Advisor, ev.Thread = group, true, 80
 		do(t, e, ev)
@@ -325,7 +326,7 @@ func TestOnlyListedAdvisorsAct(t *testing.T) {
 			t.Errorf("%+v from someone not on the list: %+v", ev, got)
 		}
 	}
-	if tk, _, _ := st.Ticket(ctx, sess.Ticket); tk.State != bot.TicketWaiting {
+	if tk, _, _ := st.Ticket(ctx, ticket); tk.State != bot.TicketWaiting {
 		t.Errorf("ticket after unlisted presses: %+v", tk)
 	}
 	do(t, e, bot.Event{Chat: group, Advisor: true, Thread: 80, From: 9, Kind: bot.EventText, Text: "Hello", MessageID: 803})
@@ -340,14 +341,7 @@ func TestOnlyListedAdvisorsAct(t *testing.T) {
 func TestAdvisorEditIsNotCopiedAgain(t *testing.T) {
 	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "e.db"), &clock)
-	ctx := context.Background()
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
-	sess, _, _ := st.Session(ctx, 5)
-	if err := st.LinkThread(ctx, sess.Ticket, 90, true); err != nil {
-		t.Fatal(err)
-	}
-	drain(t, st)
+	openTicket(t, e, st, 5, 90)
 	do(t, e, bot.Event{ID: "u1", Chat: group, Advisor: true, From: 9, Thread: 90, Kind: bot.EventText, Text: "Cal 112", MessageID: 900})
 	do(t, e, bot.Event{ID: "u2", Chat: group, Advisor: true, From: 9, Thread: 90, Kind: bot.EventText, Text: "Call 112", MessageID: 900, Edited: true})
 	got := drain(t, st)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
@@ -243,25 +242,4 @@ func (t *turn) fillCentre(body string) string {
 }
 
 // hours formats the centre's opening hours with day names in her language.
-func (t *turn) hours() string {
-	days := strings.Split(t.tr("Weekdays"), ",")
-	if len(days) != 7 {
-		days = strings.Split("Sun,Mon,Tue,Wed,Thu,Fri,Sat", ",")
-	}
-	var parts []string
-	for _, h := range t.cat.Centre.Hours {
-		if len(h.Days) == 0 {
-			continue
-		}
-		span := days[h.Days[0]]
-		if len(h.Days) > 1 {
-			span += "–" + days[h.Days[len(h.Days)-1]]
-		}
-		parts = append(parts, fmt.Sprintf("%s %s–%s", span, clock(h.Open), clock(h.Close)))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func clock(d time.Duration) string {
-	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
-}
+func (t *turn) hours() string { return t.cat.Centre.HoursText(strings.Split(t.tr("Weekdays"), ",")) }

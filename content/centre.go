@@ -1,7 +1,9 @@
 package content
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -18,6 +20,28 @@ func (c Centre) Unset() []string {
 		out = append(out, "hours")
 	}
 	return out
+}
+
+// HoursText writes the opening hours as the bot shows them, "Mon–Fri
+// 10:00–15:00, Sat 10:00–13:00", with days the names of the weekdays in
+// the reader's language, Sunday first.
+func (c Centre) HoursText(days []string) string {
+	if len(days) != 7 {
+		days = strings.Split("Sun,Mon,Tue,Wed,Thu,Fri,Sat", ",")
+	}
+	clock := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
+	var parts []string
+	for _, h := range c.Hours {
+		if len(h.Days) == 0 {
+			continue
+		}
+		span := days[h.Days[0]]
+		if len(h.Days) > 1 {
+			span += "–" + days[h.Days[len(h.Days)-1]]
+		}
+		parts = append(parts, fmt.Sprintf("%s %s–%s", span, clock(h.Open), clock(h.Close)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // OpenAt reports whether advisors are available at t. A centre without

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/veiviser/veiviser/content"
@@ -106,23 +105,9 @@ func renderedTexts(t *testing.T, s *locales.Strings, cat *content.Catalog, lang 
 	return texts
 }
 
-// centreHours is the opening hours as the bot writes them, "Mon–Fri
-// 10:00–15:00", with day names in lang.
+// centreHours is the opening hours as the bot writes them, with day names in lang.
 func centreHours(s *locales.Strings, cat *content.Catalog, lang string) string {
-	days := strings.Split(s.T(lang, "Weekdays", nil), ",")
-	clock := func(d time.Duration) string { return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60) }
-	var parts []string
-	for _, h := range cat.Centre.Hours {
-		if len(h.Days) == 0 {
-			continue
-		}
-		span := days[h.Days[0]]
-		if len(h.Days) > 1 {
-			span += "–" + days[h.Days[len(h.Days)-1]]
-		}
-		parts = append(parts, fmt.Sprintf("%s %s–%s", span, clock(h.Open), clock(h.Close)))
-	}
-	return strings.Join(parts, ", ")
+	return cat.Centre.HoursText(strings.Split(s.T(lang, "Weekdays", nil), ","))
 }
 
 // around returns the text near byte i, for a readable failure.
