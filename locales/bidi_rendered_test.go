@@ -1,15 +1,19 @@
 package locales_test
 
-// An external test package: content does not import locales, so the
-// catalog can be rendered here without an import cycle.
+// An external test package: it renders the catalog through the engine,
+// which imports locales.
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/bottest"
 	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
@@ -69,34 +73,29 @@ func renderedTexts(t *testing.T, s *locales.Strings, cat *content.Catalog, lang 
 	for id := range msgs {
 		texts["message "+id] = s.T(lang, id, data)
 	}
-	fill := strings.NewReplacer(
-		"{centre.name}", cat.Centre.Name,
-		"{centre.address}", cat.Centre.Address,
-		"{centre.hours}", hours,
-	)
-	for id, e := range cat.Entries {
-		txt := e.Text[lang]
-		if txt == nil {
-			continue
+	// Every answer as the engine renders it (title, body with the centre's
+	// details, numbers and links, buttons), already through Isolate.
+	e, st := bottest.Engine(t, "", bot.Config{Catalog: cat, Strings: s})
+	ctx := context.Background()
+	if err := e.Handle(ctx, bot.Event{Chat: 1, Kind: bot.EventButton, Data: "l:" + lang}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range cat.IDs() {
+		if err := e.Handle(ctx, bot.Event{Chat: 1, Kind: bot.EventButton, Data: "e:" + id}); err != nil {
+			t.Fatal(err)
 		}
-		var b strings.Builder
-		b.WriteString(txt.Title + "\n\n" + fill.Replace(txt.Body))
-		if len(e.Actions) > 0 {
-			b.WriteString("\n\n" + s.T(lang, "Call", nil))
-		}
-		for _, a := range e.Actions {
-			label := a.Label
-			if l := txt.Labels[a.Key()]; l != "" {
-				label = l
-			}
-			if a.Phone != "" {
-				fmt.Fprintf(&b, "\n📞 %s – %s", a.Phone, label)
-			} else {
-				fmt.Fprintf(&b, "\n🔗 %s – %s", a.URL, label)
+	}
+	pending, err := st.Pending(ctx, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, q := range pending {
+		texts[fmt.Sprintf("answer %d", i)] = locales.StripIsolates(q.Action.Text)
+		for _, row := range q.Action.Buttons {
+			for _, b := range row {
+				texts[fmt.Sprintf("answer %d button %s", i, b.Data)] = locales.StripIsolates(b.Label)
 			}
 		}
-		texts["entry "+id] = b.String()
-		texts["entry "+id+" button"] = "➡️ " + txt.ButtonTitle()
 	}
 	for _, tp := range cat.Topics {
 		texts["topic "+tp.ID] = tp.TitleIn(lang)
