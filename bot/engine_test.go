@@ -10,6 +10,7 @@ import (
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/bottest"
+	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 )
@@ -294,5 +295,21 @@ func TestStatsCountEntriesDue(t *testing.T) {
 	clock = clock.AddDate(2, 0, 0)
 	if text, _ = e.Stats(context.Background(), "en"); !strings.Contains(text, fmt.Sprintf("due for a fact check: %d", len(e.Catalog().Entries))) {
 		t.Errorf("two years on, not every entry is due:\n%s", text)
+	}
+}
+
+// TestAboutCentreWithoutDetails: with no address, phone or advisors set,
+// the about-centre answer leaves their lines out, shows no placeholder and
+// leaves no gap where they were.
+func TestAboutCentreWithoutDetails(t *testing.T) {
+	e, st := newEngine(t)
+	exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
+	for _, lang := range content.Languages() {
+		exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventButton, Data: "l:" + lang})
+		got := exchange(t, e, st, bot.Event{Chat: 1, Kind: bot.EventButton, Data: "e:about-centre"})
+		text := got[len(got)-1].Text
+		if strings.Contains(text, "{") || strings.Contains(text, "\n\n\n") {
+			t.Errorf("%s about-centre shows a placeholder or a gap:\n%s", lang, text)
+		}
 	}
 }

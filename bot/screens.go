@@ -234,11 +234,12 @@ func (t *turn) fillCentre(body string) string {
 				line = strings.ReplaceAll(line, k, v)
 			}
 		}
-		if keep {
+		// A paragraph left empty goes with its blank line.
+		if keep && (line != "" || len(out) == 0 || out[len(out)-1] != "") {
 			out = append(out, line)
 		}
 	}
-	return strings.Join(out, "\n")
+	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
 // hours formats the centre's opening hours with day names in her language.
