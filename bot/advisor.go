@@ -137,11 +137,16 @@ func (a *advisorTurn) reply(tk Ticket) {
 	if err != nil && a.err == nil {
 		a.err = fmt.Errorf("read session: %w", err)
 	}
-	a.change.Actions = append(a.change.Actions, Action{Chat: tk.Chat, CopyFrom: a.ev.Chat, CopyMessage: a.ev.MessageID, Lang: tk.Lang, Silent: her.Discreet})
-	if a.ev.MessageID == 0 {
-		last := &a.change.Actions[len(a.change.Actions)-1]
-		last.CopyFrom, last.Text = 0, a.ev.Text
+	reply := Action{Chat: tk.Chat, CopyFrom: a.ev.Chat, CopyMessage: a.ev.MessageID, Lang: tk.Lang, Silent: her.Discreet}
+	switch {
+	case IsWebChat(tk.Chat) && a.ev.Text == "":
+		// The web chat shows text only: a file or photo cannot reach her.
+		a.change.Actions = append(a.change.Actions, Action{Chat: a.ev.Chat, Thread: a.ev.Thread, Lang: a.e.esc.Lang, Text: a.e.forAdvisors("WebTextOnly")})
+		return
+	case IsWebChat(tk.Chat) || a.ev.MessageID == 0:
+		reply.CopyFrom, reply.CopyMessage, reply.Text = 0, 0, a.ev.Text
 	}
+	a.change.Actions = append(a.change.Actions, reply)
 	a.change.Count = append(a.change.Count, "ticket:reply")
 	if tk.State == TicketWaiting {
 		at, from := a.ev.At, a.ev.From

@@ -118,6 +118,10 @@ func (t *turn) connect() {
 	t.change.Actions = append(t.change.Actions, post)
 	t.s.Asked = ""
 
+	if IsWebChat(t.ev.Chat) {
+		post.Text += "\n" + t.e.forAdvisors("TicketFromWeb")
+		post.NewTopic += " · web"
+	}
 	text := t.tr("Connected", "Place", len(waiting)+1)
 	if c := t.cat.Centre; !c.OpenAt(t.ev.At) {
 		text += "\n\n" + t.tr("ConnectedLater", "When", t.when(c.NextOpening(t.ev.At)))
@@ -194,10 +198,11 @@ func (t *turn) relay() {
 		// The exemption is for her answer, not for the group: her texts
 		// go as one message per turn of the group's rate.
 		a.Text, a.Join = "💬 "+t.ev.Text, true
-	} else if t.ev.MessageID != 0 {
+	} else if t.ev.MessageID != 0 && !IsWebChat(t.ev.Chat) {
 		a.CopyFrom, a.CopyMessage = t.ev.Chat, t.ev.MessageID
 	} else {
-		// A channel without message IDs (the terminal): post the text itself.
+		// A channel Telegram cannot copy from (the web chat, the
+		// terminal): post the text itself.
 		a.Text = "💬 " + orDash(t.ev.Text)
 	}
 	t.change.Actions = append(t.change.Actions, a)

@@ -256,6 +256,14 @@ type Store interface {
 	RecentMessages(ctx context.Context, chat int64, since time.Time) ([]int, error)
 }
 
+// WebChats is where the chat IDs of web chat sessions start: above any
+// Telegram ID (those have at most 52 bits), so one engine, one store and
+// one outbox serve both channels, each delivering its own chats.
+const WebChats int64 = 1 << 60
+
+// IsWebChat reports a chat of the web channel.
+func IsWebChat(chat int64) bool { return chat >= WebChats }
+
 // PendingPerChat is the most queued actions of one chat that an outbox's
 // Pending returns: a chat that cannot send now (the advisors' group at
 // 20 messages a minute, with a backlog) must not hide the chats behind it.

@@ -23,8 +23,11 @@ type Config struct {
 	ContentDir  string
 	AdvisorChat int64
 	Staff       []int64
-	Advisors    []int64 // who may act as an advisor in the group; empty: every member
-	DBKey       string  // the database's secret key, kept apart (VEIVISER_DB_KEY_FILE); empty: beside the database
+	Advisors    []int64  // who may act as an advisor in the group; empty: every member
+	Web         string   // address of the web chat (VEIVISER_WEB); empty: off
+	WebEmbed    []string // origins that may embed the web chat (VEIVISER_WEB_EMBED)
+	WebOnly     bool     // no Telegram: only the web chat
+	DBKey       string   // the database's secret key, kept apart (VEIVISER_DB_KEY_FILE); empty: beside the database
 	Retention   time.Duration
 	RaiseAfter  time.Duration
 	LogLevel    slog.Level
@@ -45,9 +48,11 @@ func Parse(args, env []string) (Config, error) {
 	}
 	names := []string{"TELEGRAM_TOKEN", "TELEGRAM_TOKEN_FILE", "TELEGRAM_API_URL", "VEIVISER_DB", "VEIVISER_CONTENT_DIR",
 		"VEIVISER_ADVISOR_CHAT", "VEIVISER_ADVISORS", "VEIVISER_DB_KEY_FILE", "VEIVISER_STAFF", "VEIVISER_WEBHOOK_URL", "VEIVISER_WEBHOOK_SECRET", "VEIVISER_LISTEN",
-		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "VEIVISER_RAISE_AFTER", "LOG_LEVEL"}
+		"VEIVISER_HTTP", "VEIVISER_RETENTION", "VEIVISER_SEND_LIMITS", "VEIVISER_RAISE_AFTER", "LOG_LEVEL",
+		"VEIVISER_WEB", "VEIVISER_WEB_EMBED"}
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
+	webOnly := fl.Bool("web-only", false, "serve the web chat only, without Telegram")
 	flags := map[string]*string{}
 	for _, n := range names {
 		if n == "TELEGRAM_TOKEN" {
@@ -70,7 +75,16 @@ func Parse(args, env []string) (Config, error) {
 		}
 		return def
 	}
-	cfg := Config{DB: get("VEIVISER_DB", "veiviser.db"), ContentDir: get("VEIVISER_CONTENT_DIR", "")}
+	cfg := Config{DB: get("VEIVISER_DB", "veiviser.db"), ContentDir: get("VEIVISER_CONTENT_DIR", ""), Web: get("VEIVISER_WEB", "")}
+	for _, o := range strings.Fields(strings.ReplaceAll(get("VEIVISER_WEB_EMBED", ""), ",", " ")) {
+		if u, err := url.Parse(o); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" || u.Path != "" {
+			return cfg, fmt.Errorf("VEIVISER_WEB_EMBED: %q must be an origin like https://www.centre.no", o)
+		}
+		cfg.WebEmbed = append(cfg.WebEmbed, o)
+	}
+	if *webOnly && cfg.Web == "" {
+		cfg.Web = "127.0.0.1:8080"
+	}
 	tc := &cfg.Telegram
 	// Trimmed: an env file written on Windows leaves a \r that would end
 	// up in every request URL, and in error messages quoting it.
@@ -82,8 +96,15 @@ func Parse(args, env []string) (Config, error) {
 		}
 		tc.Token = strings.TrimSpace(string(b))
 	}
-	if tc.Token == "" {
-		return cfg, errors.New("TELEGRAM_TOKEN is required (from @BotFather), or TELEGRAM_TOKEN_FILE")
+	if *webOnly {
+		tc.Token = ""
+	}
+	cfg.WebOnly = tc.Token == "" && cfg.Web != ""
+	if tc.Token == "" && !cfg.WebOnly {
+		return cfg, errors.New("TELEGRAM_TOKEN is required (from @BotFather), or TELEGRAM_TOKEN_FILE; or set VEIVISER_WEB (or --web-only) to serve only the web chat")
+	}
+	if cfg.WebOnly {
+		return cfg.rest(get)
 	}
 	if !tokenPattern.MatchString(tc.Token) {
 		return cfg, errors.New("TELEGRAM_TOKEN does not look like a bot token (digits, a colon, then letters, digits, _ and -)")
@@ -112,6 +133,12 @@ func Parse(args, env []string) (Config, error) {
 		return cfg, fmt.Errorf("VEIVISER_SEND_LIMITS: %w", err)
 	}
 	tc.Limits = limits
+	return cfg.rest(get)
+}
+
+// rest reads what both channels share.
+func (cfg Config) rest(get func(name, def string) string) (Config, error) {
+	var err error
 	if s := get("VEIVISER_ADVISOR_CHAT", ""); s != "" {
 		if cfg.AdvisorChat, err = strconv.ParseInt(s, 10, 64); err != nil || cfg.AdvisorChat >= 0 {
 			return cfg, fmt.Errorf("VEIVISER_ADVISOR_CHAT %q must be a group chat ID (negative, like -1001234567890)", s)

@@ -19,6 +19,7 @@ import (
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
+	"github.com/veiviser/veiviser/bot/web"
 	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
@@ -29,7 +30,10 @@ type Server struct {
 	log    *slog.Logger
 	store  *store.Store
 	engine *bot.Engine
-	svc    *telegram.Service
+	svc    *telegram.Service // nil when only the web chat runs
+	web    *web.Server       // nil without VEIVISER_WEB
+	// WebReady, if set before Run, gets the address the web chat listens on.
+	WebReady func(addr string)
 }
 
 // Options are what only a load run changes.
@@ -60,6 +64,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 	if err != nil {
 		return nil, err
 	}
+	if cfg.WebOnly && cfg.AdvisorChat != 0 {
+		log.Warn("escalation to advisors is off: it needs Telegram, and only the web chat runs")
+		cfg.AdvisorChat = 0
+	}
 	if cfg.AdvisorChat == 0 {
 		log.Info("escalation to advisors is off: VEIVISER_ADVISOR_CHAT is not set")
 	}
@@ -82,20 +90,26 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 	}()
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: bot.DefaultFlood(), Staff: cfg.Staff,
 		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter, Advisors: cfg.Advisors}, Content: st, Reload: reload})
+	s := &Server{cfg: cfg, log: log, store: st, engine: engine}
+	if cfg.Web != "" {
+		s.web = web.New(web.Config{FrameAncestors: cfg.WebEmbed}, engine, st, log)
+	}
+	if cfg.WebOnly {
+		return s, nil
+	}
 	var outbox telegram.Store = st
 	if opt.Outbox != nil {
 		outbox = opt.Outbox(st)
 	}
-	svc, err := telegram.New(ctx, cfg.Telegram, engine, outbox, strs, content.Languages(), log)
-	if err != nil {
+	if s.svc, err = telegram.New(ctx, cfg.Telegram, engine, outbox, strs, content.Languages(), log); err != nil {
 		st.Close()
 		return nil, err
 	}
-	if _, err := svc.AdvisorForum(ctx); err != nil {
+	if _, err := s.svc.AdvisorForum(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
-	return &Server{cfg: cfg, log: log, store: st, engine: engine, svc: svc}, nil
+	return s, nil
 }
 
 // Run serves until ctx is done: updates, reminders to the advisors each
@@ -129,10 +143,32 @@ func (s *Server) Run(ctx context.Context) error {
 	})
 	s.purge(ctx)
 	wg.Go(func() { every(ctx, time.Hour, func() { s.purge(ctx) }) })
-	s.log.Info("veiviser started", "mode", map[bool]string{true: "webhook", false: "polling"}[s.cfg.Telegram.WebhookURL != ""])
-	err := s.svc.Run(ctx)
+	errs := make(chan error, 2)
+	if s.web != nil {
+		wg.Go(func() {
+			if err := s.web.Serve(ctx, s.cfg.Web, s.WebReady); err != nil {
+				errs <- err
+				cancel()
+			}
+		})
+		s.log.Info("web chat", "addr", s.cfg.Web)
+	}
+	mode := map[bool]string{true: "webhook", false: "polling"}[s.cfg.Telegram.WebhookURL != ""]
+	if s.svc == nil {
+		mode = "web only"
+	}
+	s.log.Info("veiviser started", "mode", mode)
+	if s.svc != nil {
+		if err := s.svc.Run(ctx); err != nil {
+			errs <- err
+		}
+	} else {
+		<-ctx.Done()
+	}
 	cancel()
 	wg.Wait() // nothing may touch the store once Run returns
+	close(errs)
+	err := <-errs
 	s.log.Info("veiviser stopped")
 	return err
 }

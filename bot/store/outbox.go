@@ -72,7 +72,13 @@ func enqueue(tx *bolt.Tx, a bot.Action, prev uint64) (uint64, error) {
 // left out, with what its chat queued after it, until that previous one
 // is delivered. An item it cannot read whole is left where it is and
 // reported in the error, beside the items it could read.
-func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
+func (s *Store) Pending(ctx context.Context, limit int) ([]bot.Queued, error) {
+	return s.PendingFor(ctx, limit, nil)
+}
+
+// PendingFor is Pending for the chats want accepts (nil: all): each
+// channel delivers its own chats.
+func (s *Store) PendingFor(_ context.Context, limit int, want func(chat int64) bool) ([]bot.Queued, error) {
 	s.flushIfDue(time.Now())
 	var out []bot.Queued
 	perChat := map[int64]int{}
@@ -87,6 +93,9 @@ func (s *Store) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
 			}
 			q, err := decodeQueued(k, v)
 			pending[id] = true
+			if err == nil && want != nil && !want(q.Action.Chat) {
+				continue // another channel's
+			}
 			if err != nil {
 				// Kept, not sent: a person can read it and act. The rest
 				// of the outbox still goes.

@@ -35,9 +35,12 @@ type Records interface {
 
 // Outbox is the durable queue the engine writes to.
 type Outbox interface {
-	Pending(ctx context.Context, limit int) ([]bot.Queued, error)
+	PendingFor(ctx context.Context, limit int, want func(chat int64) bool) ([]bot.Queued, error)
 	Done(ctx context.Context, id uint64) error
 }
+
+// telegramChat reports the chats this channel delivers: all but the web's.
+func telegramChat(chat int64) bool { return !bot.IsWebChat(chat) }
 
 // Sender delivers the outbox: oldest first, one chat's messages in order,
 // within Telegram's limits. A message leaves the outbox only after Telegram
@@ -124,7 +127,7 @@ const horizon = time.Second
 // each message at its booked moment, and returns how long after now to
 // wait before the next step could send more. Tests drive it with a fake clock.
 func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
-	items, err := s.outbox.Pending(ctx, batch)
+	items, err := s.outbox.PendingFor(ctx, batch, telegramChat)
 	if err != nil {
 		s.log.Error("read outbox", "err", err)
 		if len(items) == 0 {

@@ -33,12 +33,15 @@ func (o *memOutbox) add(a bot.Action) {
 	o.items = append(o.items, bot.Queued{ID: o.next, Action: a})
 }
 
-func (o *memOutbox) Pending(_ context.Context, limit int) ([]bot.Queued, error) {
+func (o *memOutbox) PendingFor(_ context.Context, limit int, want func(int64) bool) ([]bot.Queued, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var out []bot.Queued
 	perChat := map[int64]int{}
 	for _, q := range o.items {
+		if want != nil && !want(q.Action.Chat) {
+			continue
+		}
 		if perChat[q.Action.Chat]++; perChat[q.Action.Chat] <= bot.PendingPerChat && len(out) < limit {
 			out = append(out, q)
 		}

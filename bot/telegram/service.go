@@ -148,7 +148,7 @@ func (s *Service) Run(ctx context.Context) error {
 		// Give the sender a moment to deliver the last replies.
 		deadline := time.Now().Add(3 * time.Second)
 		for time.Now().Before(deadline) {
-			if items, err := s.store.Pending(context.Background(), 1); err != nil || len(items) == 0 {
+			if items, err := s.store.PendingFor(context.Background(), 1, telegramChat); err != nil || len(items) == 0 {
 				break
 			}
 			s.sender.Wake()
@@ -313,7 +313,7 @@ func (s *Service) serveOps() (*http.Server, error) {
 			http.Error(w, "updates are failing; see the log", http.StatusServiceUnavailable)
 			return
 		}
-		items, _ := s.store.Pending(context.Background(), 1)
+		items, _ := s.store.PendingFor(context.Background(), 1, telegramChat)
 		if !s.sender.Healthy(time.Now(), len(items)) {
 			http.Error(w, "sender stuck", http.StatusServiceUnavailable)
 			return

@@ -62,10 +62,10 @@ type countReads struct {
 	reads *atomic.Int64
 }
 
-// Pending reads the outbox.
-func (c countReads) Pending(ctx context.Context, limit int) ([]bot.Queued, error) {
+// PendingFor reads the outbox.
+func (c countReads) PendingFor(ctx context.Context, limit int, want func(int64) bool) ([]bot.Queued, error) {
 	c.reads.Add(1)
-	return c.Store.Pending(ctx, limit)
+	return c.Store.PendingFor(ctx, limit, want)
 }
 
 // startProcess runs `bin serve` against apiURL as a process of its own,

@@ -1,0 +1,249 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/bottest"
+	"github.com/veiviser/veiviser/bot/store"
+)
+
+// chat is a web chat test: the real engine, store and embedded catalog
+// behind the web channel, on an httptest server.
+type chat struct {
+	t      *testing.T
+	srv    *httptest.Server
+	web    *Server
+	st     *store.Store
+	token  string
+	events chan event
+	stop   context.CancelFunc
+}
+
+func newChat(t *testing.T, cfg Config) *chat {
+	t.Helper()
+	engine, st := bottest.Engine(t, filepath.Join(t.TempDir(), "web.db"), bot.Config{})
+	w := New(cfg, engine, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := httptest.NewServer(w.Handler())
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go w.Run(ctx)
+	return &chat{t: t, srv: srv, web: w, st: st}
+}
+
+// post sends a JSON request and returns the status and body.
+func (c *chat) post(path string, body any) (int, string) {
+	c.t.Helper()
+	b, _ := json.Marshal(body)
+	resp, err := http.Post(c.srv.URL+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
+}
+
+// open starts a session and its event stream.
+func (c *chat) open(lang string) {
+	c.t.Helper()
+	code, body := c.post("/api/session", map[string]string{"lang": lang})
+	var res struct{ Token string }
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &res) != nil || res.Token == "" {
+		c.t.Fatalf("open session: %d %s", code, body)
+	}
+	c.token = res.Token
+	c.listen()
+}
+
+// listen opens the event stream, as the page's EventSource does.
+func (c *chat) listen() {
+	c.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	c.stop = cancel
+	c.t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.srv.URL+"/api/events?token="+c.token, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		c.t.Fatalf("event stream: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	c.events = make(chan event, 100)
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 64<<10), 64<<10)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var ev event
+				if json.Unmarshal([]byte(data), &ev) == nil {
+					c.events <- ev
+				}
+			}
+		}
+	}()
+}
+
+// next waits for the next event.
+func (c *chat) next() event {
+	c.t.Helper()
+	select {
+	case ev := <-c.events:
+		return ev
+	case <-time.After(10 * time.Second):
+		c.t.Fatal("no event from the web chat")
+		return event{}
+	}
+}
+
+// until reads events until one satisfies ok.
+func (c *chat) until(what string, ok func(event) bool) event {
+	c.t.Helper()
+	for range 20 {
+		if ev := c.next(); ok(ev) {
+			return ev
+		}
+	}
+	c.t.Fatalf("never got %s", what)
+	return event{}
+}
+
+func hasButton(ev event, data string) bool {
+	for _, row := range ev.Buttons {
+		for _, b := range row {
+			if b.Data == data {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestWebConversation: a new page is greeted with the language menu; she
+// picks Arabic, asks in her words, presses a button, writes danger; every
+// answer arrives on her page, in order, in her language.
+func TestWebConversation(t *testing.T) {
+	c := newChat(t, Config{})
+	c.open("ar")
+	greeting := c.until("the greeting", func(ev event) bool { return ev.Type == "message" && hasButton(ev, "l:ar") })
+	if !hasButton(greeting, "e:emergency-numbers") {
+		t.Error("the greeting has no emergency button")
+	}
+	if code, _ := c.post("/api/press", map[string]any{"token": c.token, "data": "l:ar", "message": greeting.ID}); code != http.StatusNoContent {
+		t.Fatalf("press: %d", code)
+	}
+	c.until("the menu in Arabic", func(ev event) bool { return ev.Lang == "ar" && hasButton(ev, "t:residence") })
+	c.post("/api/send", map[string]string{"token": c.token, "text": "زوجي أخذ جواز سفري ولا يريد أن يعيده"})
+	answer := c.until("an answer", func(ev event) bool { return ev.Type == "message" && strings.Contains(ev.Text, "02800") || hasButton(ev, "e:social-control") })
+	if answer.Lang != "ar" {
+		t.Errorf("answer in %q, want ar", answer.Lang)
+	}
+	c.post("/api/press", map[string]any{"token": c.token, "data": "e:privacy", "message": answer.ID})
+	edit := c.until("the privacy answer", func(ev event) bool { return hasButton(ev, "e:about-centre") })
+	if edit.Type != "edit" || edit.ID != answer.ID {
+		t.Errorf("a button answered as %s %d, want an edit of message %d", edit.Type, edit.ID, answer.ID)
+	}
+	c.post("/api/send", map[string]string{"token": c.token, "text": "ساعدوني هو هنا وسيقتلني"})
+	danger := c.next()
+	if !strings.Contains(danger.Text, "112") || len(danger.Phones) == 0 {
+		t.Errorf("danger answered first with %q", danger.Text[:min(80, len(danger.Text))])
+	}
+}
+
+// TestWebDeliversWhatCameWhileAway: messages for a closed page wait in the
+// outbox and arrive when it opens again with the same session.
+func TestWebDeliversWhatCameWhileAway(t *testing.T) {
+	c := newChat(t, Config{})
+	c.open("en")
+	c.until("the greeting", func(ev event) bool { return hasButton(ev, "l:en") })
+	c.stop()
+	time.Sleep(50 * time.Millisecond) // the server sees the stream close
+	c.post("/api/send", map[string]string{"token": c.token, "text": "/help"})
+	if code, body := c.post("/api/session", map[string]string{"token": c.token}); code != http.StatusOK || !strings.Contains(body, `"resumed":true`) {
+		t.Fatalf("resume: %d %s", code, body)
+	}
+	c.listen()
+	c.until("the help sent while away", func(ev event) bool { return strings.Contains(ev.Text, "/menu") })
+}
+
+// TestWebEndForgets: quick exit with "end my conversation" forgets her on
+// the server and ends the session.
+func TestWebEndForgets(t *testing.T) {
+	c := newChat(t, Config{})
+	c.open("en")
+	c.until("the greeting", func(ev event) bool { return hasButton(ev, "l:en") })
+	chat := c.web.session(c.token).chat
+	if _, found, _ := c.st.Session(context.Background(), chat); !found {
+		t.Fatal("no session stored for the web chat")
+	}
+	if code, _ := c.post("/api/end", map[string]string{"token": c.token}); code != http.StatusNoContent {
+		t.Fatalf("end: %d", code)
+	}
+	if _, found, _ := c.st.Session(context.Background(), chat); found {
+		t.Error("her session is still stored after quick exit with end")
+	}
+	if code, _ := c.post("/api/send", map[string]string{"token": c.token, "text": "hello"}); code != http.StatusUnauthorized {
+		t.Errorf("the ended session still takes messages: %d", code)
+	}
+}
+
+// TestWebGuards: the page's headers, and what a stranger, a flood or a
+// long message gets.
+func TestWebGuards(t *testing.T) {
+	c := newChat(t, Config{FrameAncestors: []string{"https://www.centre.example"}})
+	resp, err := http.Get(c.srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	h := resp.Header
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte("<html")) {
+		t.Fatalf("page: %d", resp.StatusCode)
+	}
+	for k, want := range map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"} {
+		if h.Get(k) != want {
+			t.Errorf("%s = %q, want %q", k, h.Get(k), want)
+		}
+	}
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors https://www.centre.example") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	c.open("en")
+	long := strings.Repeat("a", maxText+1)
+	if code, _ := c.post("/api/send", map[string]string{"token": c.token, "text": long}); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a too long message: %d, want 413", code)
+	}
+	req, _ := http.NewRequest(http.MethodPost, c.srv.URL+"/api/send", strings.NewReader(`{"token":"`+c.token+`","text":"hi"}`))
+	req.Header.Set("Origin", "https://evil.example")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a post from another site: %v %v, want 403", resp.StatusCode, err)
+	}
+	if code, _ := c.post("/api/send", map[string]string{"token": "nope", "text": "hi"}); code != http.StatusUnauthorized {
+		t.Errorf("an unknown token: %d, want 401", code)
+	}
+	limited := false
+	for range 100 {
+		if code, _ := c.post("/api/send", map[string]string{"token": c.token, "text": ""}); code == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Error("100 requests at once from one address were all taken")
+	}
+}
