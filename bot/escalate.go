@@ -115,13 +115,13 @@ func (t *turn) connect() {
 	}
 	// The topic to open, if the group has topics: the channel knows.
 	post.NewTopic = fmt.Sprintf("#%d · %s · %s", n, tk.Lang, topic)
-	t.change.Actions = append(t.change.Actions, post)
-	t.s.Asked = ""
-
 	if IsWebChat(t.ev.Chat) {
 		post.Text += "\n" + t.e.forAdvisors("TicketFromWeb")
 		post.NewTopic += " · web"
 	}
+	t.change.Actions = append(t.change.Actions, post)
+	t.s.Asked = ""
+
 	text := t.tr("Connected", "Place", len(waiting)+1)
 	if c := t.cat.Centre; !c.OpenAt(t.ev.At) {
 		text += "\n\n" + t.tr("ConnectedLater", "When", t.when(c.NextOpening(t.ev.At)))

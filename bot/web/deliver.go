@@ -10,14 +10,30 @@ import (
 
 // event is what the page receives for one action.
 type event struct {
-	Type     string         `json:"type"` // message, edit, delete
-	ID       int            `json:"id,omitempty"`
-	IDs      []int          `json:"ids,omitempty"`
-	Text     string         `json:"text,omitempty"`
-	Buttons  [][]bot.Button `json:"buttons,omitempty"`
-	Phones   []string       `json:"phones,omitempty"`
-	Lang     string         `json:"lang,omitempty"`
-	Discreet bool           `json:"discreet,omitempty"`
+	Type     string     `json:"type"` // message, edit, delete
+	ID       int        `json:"id,omitempty"`
+	IDs      []int      `json:"ids,omitempty"`
+	Text     string     `json:"text,omitempty"`
+	Buttons  [][]button `json:"buttons,omitempty"`
+	Phones   []string   `json:"phones,omitempty"`
+	Lang     string     `json:"lang,omitempty"`
+	Discreet bool       `json:"discreet,omitempty"`
+}
+
+// button is a button as the page reads it.
+type button struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+}
+
+func buttons(rows [][]bot.Button) [][]button {
+	out := make([][]button, len(rows))
+	for i, row := range rows {
+		for _, b := range row {
+			out[i] = append(out[i], button{Label: b.Label, Data: b.Data})
+		}
+	}
+	return out
 }
 
 // Wake tells delivery there is something new in the outbox.
@@ -102,13 +118,13 @@ func (s *Server) render(sess *session, a bot.Action) (event, int) {
 	case bot.KindDelete:
 		return event{Type: "delete", IDs: a.Delete}, 0
 	case bot.KindEdit:
-		return event{Type: "edit", ID: a.Edit, Text: a.Text, Buttons: a.Buttons, Phones: a.Phones, Lang: a.Lang, Discreet: a.Discreet}, a.Edit
+		return event{Type: "edit", ID: a.Edit, Text: a.Text, Buttons: buttons(a.Buttons), Phones: a.Phones, Lang: a.Lang, Discreet: a.Discreet}, a.Edit
 	}
 	s.mu.Lock()
 	sess.nextID++
 	id := sess.nextID
 	s.mu.Unlock()
-	return event{Type: "message", ID: id, Text: a.Text, Buttons: a.Buttons, Phones: a.Phones, Lang: a.Lang, Discreet: a.Discreet}, id
+	return event{Type: "message", ID: id, Text: a.Text, Buttons: buttons(a.Buttons), Phones: a.Phones, Lang: a.Lang, Discreet: a.Discreet}, id
 }
 
 // removeLater deletes a message from her page after d (the confirmations

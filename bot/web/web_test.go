@@ -148,7 +148,9 @@ func TestWebConversation(t *testing.T) {
 	}
 	c.until("the menu in Arabic", func(ev event) bool { return ev.Lang == "ar" && hasButton(ev, "t:residence") })
 	c.post("/api/send", map[string]string{"token": c.token, "text": "زوجي أخذ جواز سفري ولا يريد أن يعيده"})
-	answer := c.until("an answer", func(ev event) bool { return ev.Type == "message" && strings.Contains(ev.Text, "02800") || hasButton(ev, "e:social-control") })
+	answer := c.until("an answer", func(ev event) bool {
+		return ev.Type == "message" && strings.Contains(ev.Text, "02800") || hasButton(ev, "e:social-control")
+	})
 	if answer.Lang != "ar" {
 		t.Errorf("answer in %q, want ar", answer.Lang)
 	}
