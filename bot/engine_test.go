@@ -10,9 +10,9 @@ import (
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/bottest"
-	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/content"
 )
 
 func newEngine(tb testing.TB) (*bot.Engine, *store.Store) {
