@@ -80,8 +80,12 @@ func (s *Server) deliver(ctx context.Context) {
 	for _, q := range items {
 		s.mu.Lock()
 		sess := s.byChat[q.Action.Chat]
+		var events chan []byte
+		if sess != nil {
+			events = sess.events
+		}
 		s.mu.Unlock()
-		if sess == nil {
+		if events == nil {
 			continue
 		}
 		ev, id := s.render(sess, q.Action)
@@ -91,7 +95,7 @@ func (s *Server) deliver(ctx context.Context) {
 			continue
 		}
 		select {
-		case sess.events <- data:
+		case events <- data:
 		default:
 			continue // her page is not reading: it stays queued
 		}
@@ -130,10 +134,13 @@ func (s *Server) render(sess *session, a bot.Action) (event, int) {
 // removeLater deletes a message from her page after d (the confirmations
 // of /clear and /forget), if the page is still there to hear it.
 func (s *Server) removeLater(sess *session, id int, d time.Duration) {
+	s.mu.Lock()
+	events := sess.events
+	s.mu.Unlock()
 	time.AfterFunc(d, func() {
 		data, _ := json.Marshal(event{Type: "delete", IDs: []int{id}})
 		select {
-		case sess.events <- data:
+		case events <- data:
 		default:
 		}
 	})

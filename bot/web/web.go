@@ -51,8 +51,9 @@ type Config struct {
 	// FrameAncestors are the origins that may embed the page in an
 	// <iframe> (e.g. "https://www.centre.no"); none: it cannot be embedded.
 	FrameAncestors []string
-	MaxSessions    int           // open sessions at most (default 10,000)
-	Idle           time.Duration // a session unused this long is let go (default 2 h)
+	MaxSessions    int            // open sessions at most (default 10,000)
+	Idle           time.Duration  // a session unused this long is let go (default 2 h)
+	PerAddress     ratelimit.Rate // requests one address may make (default perIP)
 }
 
 // Limits on what one visitor may do.
@@ -87,7 +88,7 @@ type Server struct {
 type session struct {
 	token     string
 	chat      int64
-	events    chan []byte // to the page's event stream
+	events    chan []byte // to the page's event stream; made when it first opens
 	connected int         // open event streams
 	seen      time.Time
 	nextID    int // the page's message IDs: the engine edits and deletes by them
@@ -100,6 +101,9 @@ func New(cfg Config, engine Handler, outbox Outbox, log *slog.Logger) *Server {
 	}
 	if cfg.Idle <= 0 {
 		cfg.Idle = 2 * time.Hour
+	}
+	if cfg.PerAddress.N == 0 {
+		cfg.PerAddress = perIP
 	}
 	return &Server{cfg: cfg, engine: engine, outbox: outbox, log: log, now: time.Now,
 		sessions: map[string]*session{}, byChat: map[int64]*session{}, ips: map[string]*ratelimit.Bucket{},
@@ -197,7 +201,7 @@ func (s *Server) allowed(r *http.Request) bool {
 		b = &ratelimit.Bucket{}
 		s.ips[ip] = b
 	}
-	return b.Allow(now, perIP)
+	return b.Allow(now, s.cfg.PerAddress)
 }
 
 func fail(w http.ResponseWriter, code int, msg string) {
@@ -268,7 +272,7 @@ func (s *Server) newSession() (*session, error) {
 	if s.byChat[chat] != nil {
 		return nil, errors.New("web: chat ID taken")
 	}
-	sess := &session{token: hex.EncodeToString(b[:16]), chat: chat, events: make(chan []byte, queueLen), seen: s.now()}
+	sess := &session{token: hex.EncodeToString(b[:16]), chat: chat, seen: s.now()}
 	s.sessions[sess.token], s.byChat[chat] = sess, sess
 	return sess, nil
 }
@@ -407,6 +411,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	flusher.Flush()
 	s.mu.Lock()
 	sess.connected++
+	if sess.events == nil {
+		sess.events = make(chan []byte, queueLen) // a session that never listens holds none
+	}
+	events := sess.events
 	s.mu.Unlock()
 	defer func() {
 		s.mu.Lock()
@@ -421,7 +429,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case data := <-sess.events:
+		case data := <-events:
 			if _, err := fmt.Fprintf(w, "data: %s\n\n", data); err != nil {
 				return
 			}

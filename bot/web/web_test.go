@@ -22,7 +22,7 @@ import (
 // chat is a web chat test: the real engine, store and embedded catalog
 // behind the web channel, on an httptest server.
 type chat struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	web    *Server
 	st     *store.Store
@@ -31,7 +31,7 @@ type chat struct {
 	stop   context.CancelFunc
 }
 
-func newChat(t *testing.T, cfg Config) *chat {
+func newChat(t testing.TB, cfg Config) *chat {
 	t.Helper()
 	engine, st := bottest.Engine(t, filepath.Join(t.TempDir(), "web.db"), bot.Config{})
 	w := New(cfg, engine, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
