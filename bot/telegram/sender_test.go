@@ -71,6 +71,7 @@ type fakeAPI struct {
 	clock   *time.Time
 	sent    []sent
 	silent  []bool
+	protect []bool
 	deleted int
 	fail    func(chat int64, text string) error
 }
@@ -101,6 +102,7 @@ func (f *fakeAPI) SendMessage(_ context.Context, p *tg.SendMessageParams) (*mode
 	}
 	f.sent = append(f.sent, sent{chat, p.Text, *f.clock, false})
 	f.silent = append(f.silent, p.DisableNotification)
+	f.protect = append(f.protect, p.ProtectContent)
 	return &models.Message{ID: len(f.sent)}, nil
 }
 
@@ -455,4 +457,18 @@ type countingRecords struct {
 func (c *countingRecords) RecordMessage(context.Context, int64, int, time.Time) error {
 	c.recorded.Add(1)
 	return nil
+}
+
+// TestSenderProtectsTheGroup: what goes into the advisors' group cannot
+// be forwarded or saved out of it; her own chat is left as it is.
+func TestSenderProtectsTheGroup(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits)
+	out.add(bot.Action{Chat: -1001, Ticket: 1, Thread: 9, Text: "summary: her question"})
+	out.add(bot.Action{Chat: 42, Text: "you are connected"})
+	drain(t, s, out, clock)
+	for i, m := range api.sent {
+		if want := m.chat < 0; api.protect[i] != want {
+			t.Errorf("message to %d: protect_content %v, want %v", m.chat, api.protect[i], want)
+		}
+	}
 }
