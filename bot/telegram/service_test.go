@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +31,7 @@ type running struct {
 
 func startService(t *testing.T, forum bool) *running {
 	t.Helper()
-	return startServiceWith(t, forum, Config{})
+	return startServiceWith(t, forum, Config{}, nil)
 }
 
 // freeAddr is a local address nothing listens on yet.
@@ -46,12 +45,13 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func startServiceWith(t *testing.T, forum bool, extra Config) *running {
+func startServiceWith(t *testing.T, forum bool, extra Config, fail func(telegramtest.Call) *telegramtest.Failure) *running {
 	t.Helper()
 	fake := telegramtest.NewServer()
 	fake.Forum = forum
+	fake.Fail = fail
 	t.Cleanup(fake.Close)
-	engine, st := bottest.Engine(t, filepath.Join(t.TempDir(), "svc.db"), bot.Config{Escalation: bot.Escalation{Chat: advisors, Lang: "en"}})
+	engine, st := bottest.EngineWithContent(t, bot.Config{Escalation: bot.Escalation{Chat: advisors, Lang: "en"}, Staff: extra.Staff})
 	strs, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func startServiceWith(t *testing.T, forum bool, extra Config) *running {
 	}
 	ops := freeAddr(t)
 	cfg := Config{Token: "1:test", APIURL: fake.APIURL(), HTTPAddr: ops, AdvisorChat: advisors, Limits: limits, PollTimeout: time.Second,
-		WebhookURL: extra.WebhookURL, WebhookSecret: extra.WebhookSecret, Listen: extra.Listen}
+		WebhookURL: extra.WebhookURL, WebhookSecret: extra.WebhookSecret, Listen: extra.Listen, Staff: extra.Staff}
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := New(ctx, cfg, engine, st, strs, content.Languages(), log)
@@ -179,7 +179,7 @@ func TestServiceOps(t *testing.T) {
 func TestServiceWebhook(t *testing.T) {
 	listen := freeAddr(t)
 	const secret = "a-webhook-secret-of-some-length"
-	r := startServiceWith(t, false, Config{WebhookURL: "https://bot.example.org/hook", WebhookSecret: secret, Listen: listen})
+	r := startServiceWith(t, false, Config{WebhookURL: "https://bot.example.org/hook", WebhookSecret: secret, Listen: listen}, nil)
 	post := func(secret string, body []byte) int {
 		t.Helper()
 		var resp *http.Response
@@ -210,4 +210,29 @@ func TestServiceWebhook(t *testing.T) {
 	if got := r.wait(t, 45, 1); len(got) != 1 {
 		t.Errorf("replies after one accepted update: %d", len(got))
 	}
+}
+
+// TestStaffUploadOffTheUpdatePath: while a staff member's upload is being
+// fetched (here a download that hangs), the women's updates behind it are
+// answered; the upload's answer comes after.
+func TestStaffUploadOffTheUpdatePath(t *testing.T) {
+	const staff = 77
+	slow := func(c telegramtest.Call) *telegramtest.Failure {
+		if c.Method == "getFile" {
+			return &telegramtest.Failure{Status: 500, Delay: 3 * time.Second}
+		}
+		return nil
+	}
+	r := startServiceWith(t, false, Config{Staff: []int64{staff}}, slow)
+	r.fake.AddUpdate(r.fake.Document(staff, "05-services.yaml", []byte("topic: {}")))
+	// Her message comes in a later batch, while the upload is being fetched.
+	if !r.fake.WaitFor(5*time.Second, func() bool { return len(r.fake.Calls("getFile")) > 0 }) {
+		t.Fatal("the upload was never fetched")
+	}
+	r.fake.AddUpdate(telegramtest.Message(46, "en", "/start"))
+	r.wait(t, 46, 1)
+	if n := len(r.sentTo(staff)); n != 0 {
+		t.Fatalf("the staff member was answered before her: %d message(s)", n)
+	}
+	r.wait(t, staff, 1) // the upload is answered too, once its fetch gives up
 }
