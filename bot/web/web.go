@@ -309,15 +309,25 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, ev bot.Event) bo
 	return true
 }
 
-// send is her message: free text, or a /command.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, body []byte) {
+// sessionRequest reads a request of an open session; an unknown token
+// gets 401, and the page starts a new session.
+func (s *Server) sessionRequest(w http.ResponseWriter, body []byte) (request, *session, bool) {
 	req, ok := decode(w, body)
 	if !ok {
-		return
+		return req, nil, false
 	}
 	sess := s.session(req.Token)
 	if sess == nil {
 		fail(w, http.StatusUnauthorized, "Your conversation has ended. The page starts a new one.")
+		return req, nil, false
+	}
+	return req, sess, true
+}
+
+// send is her message: free text, or a /command.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, body []byte) {
+	req, sess, ok := s.sessionRequest(w, body)
+	if !ok {
 		return
 	}
 	text := strings.TrimSpace(req.Text)
@@ -349,13 +359,8 @@ func command(text string) (name, args string, ok bool) {
 
 // press is a button she pressed under message Message.
 func (s *Server) press(w http.ResponseWriter, r *http.Request, body []byte) {
-	req, ok := decode(w, body)
+	req, sess, ok := s.sessionRequest(w, body)
 	if !ok {
-		return
-	}
-	sess := s.session(req.Token)
-	if sess == nil {
-		fail(w, http.StatusUnauthorized, "Your conversation has ended. The page starts a new one.")
 		return
 	}
 	if req.Data == "" || len(req.Data) > 64 {
