@@ -134,9 +134,7 @@ func TestTicketQueueHoursRemindersAndRestart(t *testing.T) {
 func TestDangerDuringTicketGetsEmergencyAtOnce(t *testing.T) {
 	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "d.db"), &clock)
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
-	drain(t, st)
+	openTicket(t, e, st, 5, 60)
 	do(t, e, bot.Event{Chat: 5, Kind: bot.EventText, Text: "he is coming, he will kill me", MessageID: 50})
 	got := drain(t, st)
 	if len(got) != 2 || got[0].CopyMessage != 50 || got[0].Chat != group || !strings.Contains(got[1].Text, "112") {
@@ -151,9 +149,7 @@ func TestDangerFloodDuringTicketJoinsTheCopies(t *testing.T) {
 	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	e, st := bottest.Engine(t, filepath.Join(t.TempDir(), "f.db"), bot.Config{Now: func() time.Time { return clock },
 		Flood: bot.DefaultFlood(), Escalation: bot.Escalation{Chat: group, Lang: "en"}})
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
-	drain(t, st)
+	openTicket(t, e, st, 5, 60)
 	for i := range 300 {
 		do(t, e, bot.Event{Chat: 5, Kind: bot.EventText, Text: fmt.Sprintf("he will kill me %d", i), MessageID: 100 + i, At: clock})
 	}
@@ -356,9 +352,7 @@ func TestAdvisorEditIsNotCopiedAgain(t *testing.T) {
 func TestFileToAdvisorsNeedsHerYes(t *testing.T) {
 	clock := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	e, st := escalationEngine(t, filepath.Join(t.TempDir(), "c.db"), &clock)
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventCommand, Command: "start", LangHint: "en"})
-	do(t, e, bot.Event{Chat: 5, Kind: bot.EventButton, Data: "pc"})
-	drain(t, st)
+	openTicket(t, e, st, 5, 60)
 	do(t, e, bot.Event{Chat: 5, Kind: bot.EventDocument, FileName: "Amina Khan passport.pdf", MessageID: 31, Revealing: true})
 	got := drain(t, st)
 	if len(got) != 1 || got[0].Chat != 5 || !strings.Contains(fmt.Sprint(got[0].Buttons), "sh:31") {
