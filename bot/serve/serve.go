@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter, Advisors: cfg.Advisors}, Content: st, Reload: reload})
 	s := &Server{cfg: cfg, log: log, store: st, engine: engine}
 	if cfg.Web != "" {
-		s.web = web.New(web.Config{FrameAncestors: cfg.WebEmbed}, engine, st, log)
+		s.web = web.New(web.Config{FrameAncestors: cfg.WebEmbed}, engine, st, strs, log)
 	}
 	if cfg.WebOnly {
 		return s, nil

@@ -39,6 +39,21 @@ type Handler interface {
 	Handle(ctx context.Context, ev bot.Event) error
 }
 
+// Translator gives the page's own words in her language; locales.Strings
+// implements it.
+type Translator interface {
+	T(lang, id string, data map[string]any) string
+	Match(code string) (lang string, sure bool)
+}
+
+// labels are the page's own words (the interface strings named Web…),
+// by the keys the page uses.
+var labels = map[string]string{
+	"quickExit": "WebQuickExit", "police": "WebPolice", "ambulance": "WebAmbulance", "emergency": "ButtonEmergency",
+	"historyHint": "WebHistoryHint", "placeholder": "WebPlaceholder", "send": "WebSend", "remember": "WebRemember",
+	"endOnExit": "WebEndOnExit", "tapToRead": "WebTapToRead", "newConversation": "WebNewConversation",
+}
+
 // Outbox is what the channel delivers from and records into.
 type Outbox interface {
 	PendingFor(ctx context.Context, limit int, want func(chat int64) bool) ([]bot.Queued, error)
@@ -71,11 +86,12 @@ var perIP = ratelimit.Rate{N: 2, Per: time.Second, Burst: 30}
 // Server is the web chat: the page, its API, and the delivery of the web
 // chats' outbox.
 type Server struct {
-	cfg    Config
-	engine Handler
-	outbox Outbox
-	log    *slog.Logger
-	now    func() time.Time
+	cfg     Config
+	engine  Handler
+	outbox  Outbox
+	strings Translator
+	log     *slog.Logger
+	now     func() time.Time
 
 	mu       sync.Mutex
 	sessions map[string]*session // by token
@@ -95,7 +111,7 @@ type session struct {
 }
 
 // New returns the web chat; Run delivers its outbox, Handler serves it.
-func New(cfg Config, engine Handler, outbox Outbox, log *slog.Logger) *Server {
+func New(cfg Config, engine Handler, outbox Outbox, strs Translator, log *slog.Logger) *Server {
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = 10000
 	}
@@ -105,7 +121,7 @@ func New(cfg Config, engine Handler, outbox Outbox, log *slog.Logger) *Server {
 	if cfg.PerAddress.N == 0 {
 		cfg.PerAddress = perIP
 	}
-	return &Server{cfg: cfg, engine: engine, outbox: outbox, log: log, now: time.Now,
+	return &Server{cfg: cfg, engine: engine, outbox: outbox, strings: strs, log: log, now: time.Now,
 		sessions: map[string]*session{}, byChat: map[int64]*session{}, ips: map[string]*ratelimit.Bucket{},
 		wake: make(chan struct{}, 1)}
 }
@@ -121,6 +137,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/send", s.api(s.send))
 	mux.Handle("POST /api/press", s.api(s.press))
 	mux.Handle("POST /api/end", s.api(s.end))
+	mux.Handle("GET /api/labels", s.headers(http.HandlerFunc(s.labels)))
 	return mux
 }
 
@@ -208,6 +225,17 @@ func fail(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+// labels answers the page's own words in a language: a code of ours
+// ("ar"), or what her browser says ("fa-IR"); English when unknown.
+func (s *Server) labels(w http.ResponseWriter, r *http.Request) {
+	lang, _ := s.strings.Match(r.URL.Query().Get("lang"))
+	out := map[string]string{"lang": lang}
+	for key, id := range labels {
+		out[key] = s.strings.T(lang, id, nil)
+	}
+	writeJSON(w, out)
 }
 
 // request is what the page posts.

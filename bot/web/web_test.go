@@ -17,6 +17,7 @@ import (
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/bottest"
 	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/locales"
 )
 
 // chat is a web chat test: the real engine, store and embedded catalog
@@ -34,7 +35,11 @@ type chat struct {
 func newChat(t testing.TB, cfg Config) *chat {
 	t.Helper()
 	engine, st := bottest.Engine(t, filepath.Join(t.TempDir(), "web.db"), bot.Config{})
-	w := New(cfg, engine, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	strs, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := New(cfg, engine, st, strs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(w.Handler())
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -247,5 +252,29 @@ func TestWebGuards(t *testing.T) {
 	}
 	if !limited {
 		t.Error("100 requests at once from one address were all taken")
+	}
+}
+
+// TestWebLabelsInHerLanguage: the page's own words (quick exit, the hint
+// on deleting the history, the input) come in her language, for every
+// language the bot speaks, and never as a message ID.
+func TestWebLabelsInHerLanguage(t *testing.T) {
+	c := newChat(t, Config{})
+	for _, lang := range []string{"nb", "en", "ar", "so", "ti", "fa-IR", "uk", "ur", "pl", "th", "xx"} {
+		resp, err := http.Get(c.srv.URL + "/api/labels?lang=" + lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got map[string]string
+		err = json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key, id := range labels {
+			if got[key] == "" || got[key] == id {
+				t.Errorf("%s: label %s is %q", lang, key, got[key])
+			}
+		}
 	}
 }
