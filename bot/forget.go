@@ -32,8 +32,17 @@ func (t *turn) forget() {
 		// The question "delete everything?" would tell what she did.
 		t.change.Actions = append(t.change.Actions, Action{Chat: t.ev.Chat, Delete: []int{t.ev.MessageID}})
 	}
-	t.send(t.tr("Forgotten"), [][]Button{t.emergencyButton()})
+	t.send(t.tr(t.forChannel("Forgotten")), [][]Button{t.emergencyButton()})
 	t.ephemeral()
+}
+
+// forChannel is the message id for her channel: the steps to remove
+// traces differ between the Telegram app and a browser.
+func (t *turn) forChannel(id string) string {
+	if IsWebChat(t.ev.Chat) {
+		return id + "Web"
+	}
+	return id
 }
 
 // confirmationLife is how long the confirmations of /clear and /forget
@@ -66,6 +75,6 @@ func (t *turn) clear() {
 	t.change.Messages = nil
 	t.change.Cleared = t.ev.Chat
 	t.s.Screen = "menu"
-	t.send(t.tr("ClearDone"), t.menuButtons())
+	t.send(t.tr(t.forChannel("ClearDone")), t.menuButtons())
 	t.ephemeral()
 }

@@ -278,3 +278,16 @@ func TestWebLabelsInHerLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestWebForgetSaysWhatABrowserNeeds: the goodbye after /forget tells her
+// to clear the browser, not to delete a Telegram chat.
+func TestWebForgetSaysWhatABrowserNeeds(t *testing.T) {
+	c := newChat(t, Config{})
+	c.open("en")
+	greeting := c.until("the greeting", func(ev event) bool { return hasButton(ev, "l:en") })
+	c.post("/api/press", map[string]any{"token": c.token, "data": "forget", "message": greeting.ID})
+	bye := c.until("the goodbye", func(ev event) bool { return strings.Contains(ev.Text, "deleted") })
+	if strings.Contains(bye.Text, "Telegram") || !strings.Contains(bye.Text, "browser") {
+		t.Errorf("goodbye on the web: %q", bye.Text)
+	}
+}
