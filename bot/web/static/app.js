@@ -24,6 +24,10 @@
   let noticeTimer = 0;
   let connNotice = false;
   let followNext = false;
+  // The page's own words: English (as in index.html) until her language's come.
+  let words = { lang: 'en', tapToRead: 'Tap to read', newConversation: 'A new conversation has started.' };
+  const wordsCache = new Map(); // asked code -> answer
+  let wordsWanted = '';
 
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   const el = (tag, cls) => {
@@ -64,11 +68,12 @@
   }, true);
 
   // --- Notices ---
+  // fromServer: true for the server's words, or the language of the text.
   function notice(text, fromServer) {
     clearTimeout(noticeTimer);
     connNotice = false;
     if (!text) { noticeEl.hidden = true; noticeEl.textContent = ''; return; }
-    noticeEl.lang = fromServer ? document.documentElement.lang : 'en';
+    noticeEl.lang = typeof fromServer === 'string' ? fromServer : fromServer ? document.documentElement.lang : 'en';
     noticeEl.dir = 'auto';
     noticeEl.textContent = text;
     noticeEl.hidden = false;
@@ -88,6 +93,75 @@
     const root = document.documentElement;
     root.lang = lang;
     root.dir = RTL.has(langOf(lang)) ? 'rtl' : 'ltr';
+    fetchWords(lang);
+  }
+
+  // --- The page's own words in her language (GET /api/labels) ---
+  const str = (v) => (typeof v === 'string' && v.trim() ? v.trim() : '');
+  // setWords sets the words of an element and keeps its other children
+  // (an icon, a number, a checkbox).
+  function setWords(node, text, sep) {
+    if (!node || !text) return;
+    for (const n of [...node.childNodes]) if (n.nodeType === Node.TEXT_NODE) n.remove();
+    node.appendChild(document.createTextNode(sep + text));
+  }
+  function applyWords(w) {
+    const lang = /^[a-z]{2,3}$/.test(w.lang) ? w.lang : 'en';
+    const dir = RTL.has(lang) ? 'rtl' : 'ltr';
+    for (const part of document.querySelectorAll('header.top, footer.bottom')) {
+      part.lang = lang;
+      part.dir = dir;
+    }
+    setWords($('quick-exit'), str(w.quickExit), '');
+    setWords(document.querySelector('a.call[href="tel:112"]'), str(w.police), ' ');
+    setWords(document.querySelector('a.call[href="tel:113"]'), str(w.ambulance), ' ');
+    const sosWords = str(w.emergency).replace(/^[^\p{L}\p{N}]+/u, '');
+    if (sosWords) {
+      $('sos').textContent = sosWords;
+      document.querySelector('nav.sos').setAttribute('aria-label', sosWords);
+    }
+    const hint = document.querySelector('.hint');
+    if (hint && str(w.historyHint)) hint.textContent = str(w.historyHint);
+    const ph = str(w.placeholder);
+    if (ph) {
+      input.setAttribute('placeholder', ph);
+      input.setAttribute('aria-label', ph.replace(/[\s.…]+$/u, ''));
+    }
+    const send = str(w.send);
+    if (send) {
+      $('send').setAttribute('aria-label', send);
+      $('send').querySelector('span').textContent = send;
+    }
+    setWords(remember.parentElement, str(w.remember), ' ');
+    setWords(endOnExit.parentElement, str(w.endOnExit), ' ');
+    words = {
+      lang,
+      tapToRead: str(w.tapToRead) || words.tapToRead,
+      newConversation: str(w.newConversation) || words.newConversation,
+    };
+    // A discreet message in this language that came before its words did.
+    for (const b of list.querySelectorAll('.reveal')) {
+      const li = b.closest('.msg');
+      if (li && langOf(li.lang) === lang) { b.lang = lang; b.textContent = words.tapToRead; }
+    }
+  }
+  async function fetchWords(code) {
+    code = String(code || '').toLowerCase();
+    if (!code || code === wordsWanted) return;
+    wordsWanted = code;
+    try {
+      let w = wordsCache.get(code);
+      if (!w) {
+        const r = await fetch('/api/labels?lang=' + encodeURIComponent(code), { credentials: 'same-origin' });
+        if (!r.ok) throw new Error(String(r.status));
+        w = await r.json();
+        if (!w || typeof w !== 'object') throw new Error('no labels');
+        wordsCache.set(code, w);
+      }
+      if (code === wordsWanted) applyWords(w); // not overtaken by another language
+    } catch {
+      if (code === wordsWanted) wordsWanted = ''; // keep what shows; try again next time
+    }
   }
 
   // --- Text: plain text; phone numbers and https URLs become links. ---
@@ -151,8 +225,8 @@
       fill(body, text.slice(0, cut), ev.phones);
       const more = el('button', 'reveal');
       more.type = 'button';
-      more.lang = 'en';
-      more.textContent = 'Tap to read';
+      more.lang = words.lang;
+      more.textContent = words.tapToRead;
       more.addEventListener('click', () => {
         fill(body, text.slice(cut), ev.phones);
         const keep = more === document.activeElement;
@@ -281,7 +355,7 @@
             if (!j || typeof j.token !== 'string' || !j.token) throw new Error('no token');
             if (!j.resumed && list.childElementCount) {
               clearAll(); // ids start again: old messages cannot stay
-              notice('A new conversation has started.');
+              notice(words.newConversation, words.lang);
             }
             token = j.token;
             store();
@@ -404,5 +478,6 @@
 
   token = stored();
   remember.checked = !!token;
+  fetchWords(navigator.language);
   startSession();
 })();
