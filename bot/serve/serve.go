@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
 	"github.com/veiviser/veiviser/bot/web"
@@ -41,6 +42,9 @@ type Options struct {
 	// Outbox wraps the store the Telegram service reads the outbox from
 	// (the load driver counts the reads).
 	Outbox func(*store.Store) telegram.Store
+	// WebPerAddress replaces the web chat's limit per address: a load run
+	// comes from one address.
+	WebPerAddress ratelimit.Rate
 }
 
 // New loads the content (the directory, or what staff published, or the
@@ -92,7 +96,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter, Advisors: cfg.Advisors}, Content: st, Reload: reload})
 	s := &Server{cfg: cfg, log: log, store: st, engine: engine}
 	if cfg.Web != "" {
-		s.web = web.New(web.Config{FrameAncestors: cfg.WebEmbed}, engine, st, strs, log)
+		s.web = web.New(web.Config{FrameAncestors: cfg.WebEmbed, PerAddress: opt.WebPerAddress}, engine, st, strs, log)
 	}
 	if cfg.WebOnly {
 		return s, nil

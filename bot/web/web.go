@@ -499,7 +499,12 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(string)) err
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 	}
-	go s.Run(ctx)
+	deliverCtx, stopDelivery := context.WithCancel(ctx)
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		s.Run(deliverCtx)
+	}()
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
@@ -507,7 +512,10 @@ func (s *Server) Serve(ctx context.Context, addr string, ready func(string)) err
 		_ = srv.Shutdown(shut)
 		_ = srv.Close() // event streams do not end by themselves
 	}()
-	if err := srv.Serve(netutil.LimitListener(ln, maxConns)); !errors.Is(err, http.ErrServerClosed) {
+	err = srv.Serve(netutil.LimitListener(ln, maxConns))
+	stopDelivery()
+	<-delivered // nothing reads the outbox once Serve returns: the store may close
+	if !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("web: %w", err)
 	}
 	return nil

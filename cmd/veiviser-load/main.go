@@ -14,6 +14,7 @@
 //	go run ./cmd/veiviser-load -users 1000              # Veiviser vs echo
 //	go run ./cmd/veiviser-load -sessions 100000         # growth: 1k, 10k, 100k sessions
 //	go run ./cmd/veiviser-load -users 50 -telegram-limits
+//	go run ./cmd/veiviser-load -users 200 -web             # Telegram vs the web chat
 //
 // Latency is from queueing an update to the first reply reaching the Bot
 // API. Run it from the repository root (or pass -questions).
@@ -54,6 +55,7 @@ type config struct {
 	duration, timeout     time.Duration
 	rtt                   time.Duration
 	telegramLimits, json  bool
+	web                   bool
 	echoTuned             bool
 	questions, cpuProfile string
 	exec                  string
@@ -74,6 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fl.IntVar(&c.parallel, "parallel", 0, "Bot API calls Veiviser's sender makes at once (0: serve's default)")
 	fl.BoolVar(&c.echoTuned, "echo-tuned", false, "give the echo bot Veiviser's HTTP client (requests sent whole, connections kept)")
 	fl.BoolVar(&c.json, "json", false, "print the figures as JSON")
+	fl.BoolVar(&c.web, "web", false, "also: the same conversations through the web chat, beside the Telegram figures, and the heap of 10,000 open web sessions")
 	fl.StringVar(&c.exec, "exec", "", "run Veiviser as its own process from this binary (`go build ./cmd/veiviser`), so RSS is its alone")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (driver, fake and bots) to this file")
 	fl.StringVar(&c.questions, "questions", "content/testdata/questions", "directory of <lang>.tsv question files")
@@ -133,6 +136,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	v, e, err := l.compare(ctx)
 	if err != nil {
 		return err
+	}
+	if cfg.web {
+		fmt.Fprintf(stderr, "web: %d users × %d updates\n", cfg.users, cfg.msgs)
+		w, err := l.webRun(ctx)
+		if err != nil {
+			return err
+		}
+		if cfg.json {
+			return printJSON(stdout, map[string]any{"telegram": v, "web": w, "web_telegram_ratio": w.UpdatesPerSec / v.UpdatesPerSec})
+		}
+		printWeb(stdout, v, w)
+		return nil
 	}
 	if cfg.json {
 		out := map[string]any{"veiviser": v, "msgs_per_user": cfg.msgs}
