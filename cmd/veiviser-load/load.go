@@ -84,6 +84,15 @@ type outcome struct {
 	elapsed   time.Duration
 }
 
+// add counts one conversation's outcome in o.
+func (o *outcome) add(c outcome) {
+	o.steps += c.steps
+	o.replies += c.replies
+	o.expected += c.expected
+	o.missing += c.missing
+	o.latencies = append(o.latencies, c.latencies...)
+}
+
 // drive runs convs with at most workers users active at once, each waiting
 // for the replies to a step before the next, until all are done or the
 // deadline passes. Latency is from adding the update to the first reply
@@ -101,11 +110,7 @@ func drive(ctx context.Context, t *tap, convs func(yield func(conv) bool), worke
 			for c := range work {
 				o := talk(ctx, t, c, echo, deadline, timeout)
 				mu.Lock()
-				out.steps += o.steps
-				out.replies += o.replies
-				out.expected += o.expected
-				out.missing += o.missing
-				out.latencies = append(out.latencies, o.latencies...)
+				out.add(o)
 				mu.Unlock()
 			}
 		}()

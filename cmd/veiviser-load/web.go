@@ -64,11 +64,7 @@ func (l loader) webRun(ctx context.Context) (webFigures, error) {
 				o := webTalk(ctx, client, base, c, l.cfg.timeout)
 				sessions.Add(1)
 				mu.Lock()
-				out.steps += o.steps
-				out.replies += o.replies
-				out.expected += o.expected
-				out.missing += o.missing
-				out.latencies = append(out.latencies, o.latencies...)
+				out.add(o)
 				mu.Unlock()
 			}
 		})
