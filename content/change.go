@@ -14,10 +14,12 @@ import (
 
 // Limits on an uploaded catalog, so a wrong or hostile upload cannot
 // exhaust memory.
+// With recordings a catalog is a few megabytes; 20 MB is the most a bot
+// may download from Telegram.
 const (
-	MaxUpload      = 4 << 20
-	maxZipEntries  = 64
-	maxUnzipped    = 6 << 20
+	MaxUpload      = 20 << 20
+	maxZipEntries  = 1024
+	maxUnzipped    = 64 << 20
 	maxZipFileSize = maxFileSize
 )
 
@@ -79,21 +81,26 @@ func unzip(data []byte) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	total := 0
 	for _, f := range zr.File {
-		base := path.Base(f.Name)
-		if f.FileInfo().IsDir() || !strings.HasSuffix(base, ".yaml") || strings.HasPrefix(base, ".") {
-			continue // folders, READMEs, editor files
+		base, limit := path.Base(f.Name), uint64(maxZipFileSize)
+		switch {
+		case f.FileInfo().IsDir() || strings.HasPrefix(base, "."):
+			continue // folders, editor files
+		case path.Base(path.Dir(f.Name)) == AudioDir:
+			base, limit = AudioDir+"/"+base, MaxAudio
+		case !strings.HasSuffix(base, ".yaml"):
+			continue // READMEs
 		}
-		if f.UncompressedSize64 > maxZipFileSize {
-			return nil, fmt.Errorf("stage: %s is larger than %d bytes", base, maxZipFileSize)
+		if f.UncompressedSize64 > limit {
+			return nil, fmt.Errorf("stage: %s is larger than %d bytes", base, limit)
 		}
 		rc, err := f.Open()
 		if err != nil {
 			return nil, fmt.Errorf("stage: %s: %w", base, err)
 		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxZipFileSize+1))
+		b, err := io.ReadAll(io.LimitReader(rc, int64(limit)+1))
 		rc.Close()
 		total += len(b)
-		if err != nil || len(b) > maxZipFileSize || total > maxUnzipped {
+		if err != nil || uint64(len(b)) > limit || total > maxUnzipped {
 			return nil, fmt.Errorf("stage: %s is too large or unreadable", base)
 		}
 		if _, dup := files[base]; dup {

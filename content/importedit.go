@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -175,7 +176,7 @@ func keyLines(n *yaml.Node) []int {
 
 // blockKeys is the order textBlock writes the keys of a language block in,
 // unless the block it replaces had another.
-var blockKeys = []string{"status", "from", "title", "button", "body", "keywords", "labels"}
+var blockKeys = []string{"status", "from", "reviewed_by", "reviewed_on", "title", "button", "body", "keywords", "labels", "audio"}
 
 // textBlock writes one language block of an entry's text. When it
 // replaces the block old, it keeps old's order of keys and labels, so the
@@ -186,6 +187,15 @@ func textBlock(ind, in, lang string, p *planned, old *yaml.Node) []string {
 		"status": {in + "status: " + t.Status},
 		"from":   {in + "from: " + t.From},
 		"title":  {in + "title: " + yamlQuote(t.Title)},
+	}
+	if t.ReviewedBy != "" {
+		parts["reviewed_by"] = []string{in + "reviewed_by: " + yamlQuote(t.ReviewedBy)}
+	}
+	if !t.ReviewedOn.IsZero() {
+		parts["reviewed_on"] = []string{in + "reviewed_on: " + t.ReviewedOn.Format(time.DateOnly)}
+	}
+	if a := t.Audio; a != nil {
+		parts["audio"] = []string{in + "audio:", in + "  file: " + yamlQuote(a.File), in + "  sha256: " + a.SHA256, in + "  from: " + a.From}
 	}
 	if t.Button != "" {
 		parts["button"] = []string{in + "button: " + yamlQuote(t.Button)}

@@ -119,6 +119,14 @@ func planEntry(e *Entry, lang string, rows []sheetRow) (*planned, []Refusal) {
 	if reviewed {
 		t.Status = StatusReviewed
 	}
+	if old != nil {
+		// A recording is of the nb text, which the sheet cannot change;
+		// a reviewer's name stays only on the words she checked.
+		t.Audio = old.Audio
+		if sameWords(old, t) {
+			t.ReviewedBy, t.ReviewedOn = old.ReviewedBy, old.ReviewedOn
+		}
+	}
 	t.From = hash
 	// Same words and no new status: leave the entry alone, stale or not.
 	if old != nil && sameWords(old, t) && (asExported || noStatus || old.Status == t.Status && old.From == hash) {

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
+	"io"
 	"io/fs"
 	"runtime"
 	"slices"
@@ -62,6 +64,9 @@ func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
 		cat.Files[name] = data
 		files[i].data = data
 	}
+	if err := readAudio(fsys, cat, sum); err != nil {
+		return nil, nil, err
+	}
 	if later {
 		for i, name := range names {
 			if learningFile(name) {
@@ -96,6 +101,33 @@ func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
 	}
 	slices.SortStableFunc(cat.Topics, func(a, b *Topic) int { return a.Order - b.Order })
 	return cat, report, nil
+}
+
+// readAudio adds the recordings under AudioDir to the catalog's files, so
+// they are staged, published and rolled back with the texts that name
+// them. Checking them is validate's work; one too large to be a voice
+// note is not read whole.
+func readAudio(fsys fs.FS, cat *Catalog, sum hash.Hash) error {
+	names, err := fs.Glob(fsys, AudioDir+"/*")
+	if err != nil {
+		return fmt.Errorf("list recordings: %w", err)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return fmt.Errorf("read recording: %w", err)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, MaxAudio+1))
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("read recording: %w", err)
+		}
+		sum.Write([]byte(name))
+		sum.Write(data)
+		cat.Files[name] = data
+	}
+	return nil
 }
 
 // parsed is a content file and its YAML tree.
@@ -301,7 +333,7 @@ func (d *decoder) action(n *yaml.Node, e *Entry) Action {
 }
 
 func (d *decoder) text(f field, lang string) *Text {
-	m := d.mapping(f.node, "text."+lang, "title", "button", "body", "keywords", "status", "from", "labels")
+	m := d.mapping(f.node, "text."+lang, "title", "button", "body", "keywords", "status", "from", "labels", "reviewed_by", "reviewed_on", "audio")
 	t := &Text{
 		Title:    strings.TrimSpace(d.str(m["title"], "title")),
 		Button:   strings.TrimSpace(d.str(m["button"], "button")),
@@ -311,6 +343,16 @@ func (d *decoder) text(f field, lang string) *Text {
 		From:     d.str(m["from"], "from"),
 		Line:     f.key.Line,
 		Labels:   map[string]string{},
+
+		ReviewedBy: strings.TrimSpace(d.str(m["reviewed_by"], "reviewed_by")),
+		ReviewedOn: d.date(m["reviewed_on"], "reviewed_on"),
+	}
+	if a := m["audio"]; a.node != nil {
+		am := d.mapping(a.node, "audio", "file", "sha256", "from")
+		t.Audio = &Audio{File: d.str(am["file"], "file"), SHA256: d.str(am["sha256"], "sha256"), From: d.str(am["from"], "from"), Line: a.key.Line}
+		if t.Audio.File == "" || t.Audio.SHA256 == "" || t.Audio.From == "" {
+			d.errorf(a.key.Line, "%s audio needs file, sha256 and from", lang)
+		}
 	}
 	for k, v := range d.mapping(m["labels"].node, "labels") {
 		t.Labels[k] = d.str(v, "label")

@@ -68,7 +68,29 @@ type Text struct {
 	From     string            // SourceHash of the nb text this was translated from
 	Labels   map[string]string // action key → label
 	Line     int
+
+	// Who checked the translation against the nb text, by the name staff
+	// gave her (never a Telegram ID), and when: set by a published review.
+	ReviewedBy string
+	ReviewedOn time.Time
+	// Audio is a recording of the text read aloud, for women who read little.
+	Audio *Audio
 }
+
+// Audio is a voice recording of one translation, kept in the content
+// directory beside the YAML so it travels with it (zip, versions, rollback).
+type Audio struct {
+	File   string // path in the content, "audio/<entry>.<lang>.ogg"
+	SHA256 string // hex checksum of the file, so a swapped file is caught
+	From   string // SourceHash of the nb text when it was recorded
+	Line   int
+}
+
+// AudioDir is where recordings live in the content.
+const AudioDir = "audio"
+
+// MaxAudio bounds one recording: a few minutes of a voice note.
+const MaxAudio = 2 << 20
 
 // Entry is one answer of the catalog.
 type Entry struct {
@@ -110,6 +132,17 @@ func (e *Entry) SourceHash() string {
 func (e *Entry) Stale(lang string) bool {
 	t := e.Text[lang]
 	return lang != "nb" && t != nil && t.From != "" && t.From != e.SourceHash()
+}
+
+// Recording returns the recording of the text in lang, or nil when there
+// is none or it was made from an older nb text: an outdated recording may
+// read out a changed phone number or deadline, so it is not offered.
+func (e *Entry) Recording(lang string) *Audio {
+	t := e.Text[lang]
+	if t == nil || t.Audio == nil || t.Audio.From != e.SourceHash() {
+		return nil
+	}
+	return t.Audio
 }
 
 // Topic is a group of entries shown together in the main menu.
@@ -197,6 +230,19 @@ type (
 	Answer = match.Answer
 	Result = match.Result
 )
+
+// AudioData returns the bytes of the recording with the checksum sum.
+func (c *Catalog) AudioData(sum string) ([]byte, bool) {
+	for _, e := range c.Entries {
+		for _, t := range e.Text {
+			if t.Audio != nil && t.Audio.SHA256 == sum {
+				data, ok := c.Files[t.Audio.File]
+				return data, ok
+			}
+		}
+	}
+	return nil, false
+}
 
 // Entry returns the entry with the given ID, or nil.
 func (c *Catalog) Entry(id string) *Entry { return c.Entries[id] }

@@ -1,7 +1,12 @@
 package content
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"maps"
+	"path"
 	"slices"
 	"strings"
 	"unicode"
@@ -34,6 +39,7 @@ func validate(cat *Catalog, entries []*Entry, report *Report) {
 		checkEntry(cat, e, add)
 	}
 	checkExamples(cat, add)
+	checkUnusedAudio(cat, add)
 	if len(cat.Signals.Danger["nb"]) == 0 && len(cat.Entries) > 0 {
 		add("signals.yaml", 1, true, "no nb danger phrases: emergencies in free text will not be recognised")
 	}
@@ -66,6 +72,7 @@ func checkEntry(cat *Catalog, e *Entry, add func(string, int, bool, string, ...a
 		case t.From != hash:
 			add(e.File, t.Line, true, "entry %s: %s translation is stale: the nb text changed since it was translated", e.ID, lang)
 		}
+		checkAudio(cat, e, lang, t, hash, add)
 		for i, k := range t.Keywords {
 			if strings.IndexFunc(k, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
 				add(e.File, t.Line, false, "entry %s: %s keyword %d is empty", e.ID, lang, i+1)
@@ -78,3 +85,53 @@ func checkEntry(cat *Catalog, e *Entry, add func(string, int, bool, string, ...a
 		}
 	}
 }
+
+// checkAudio checks the recording of one translation: its file is there,
+// is the file it was recorded as, and reads the current nb text.
+func checkAudio(cat *Catalog, e *Entry, lang string, t *Text, hash string, add func(string, int, bool, string, ...any)) {
+	a := t.Audio
+	if a == nil {
+		return
+	}
+	data, ok := cat.Files[a.File]
+	switch {
+	case path.Dir(a.File) != AudioDir || !ok:
+		add(e.File, a.Line, false, "entry %s: %s recording %s is not in the content's %s folder", e.ID, lang, a.File, AudioDir)
+	case len(data) > MaxAudio:
+		add(e.File, a.Line, false, "entry %s: %s recording %s is larger than %d MB", e.ID, lang, a.File, MaxAudio>>20)
+	case AudioSum(data) != a.SHA256:
+		add(e.File, a.Line, false, "entry %s: %s recording %s does not match its sha256: the file was changed or replaced", e.ID, lang, a.File)
+	case !IsVoice(data):
+		add(e.File, a.Line, false, "entry %s: %s recording %s is not an OGG voice note", e.ID, lang, a.File)
+	case a.From != hash:
+		add(e.File, a.Line, true, "entry %s: %s recording is stale: the nb text changed since it was recorded, so it is not offered", e.ID, lang)
+	}
+}
+
+// checkUnusedAudio warns of recordings no text names: left behind, they
+// only make every version larger.
+func checkUnusedAudio(cat *Catalog, add func(string, int, bool, string, ...any)) {
+	used := map[string]bool{}
+	for _, e := range cat.Entries {
+		for _, t := range e.Text {
+			if t.Audio != nil {
+				used[t.Audio.File] = true
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(cat.Files)) {
+		if path.Dir(name) == AudioDir && !used[name] {
+			add(name, 1, true, "recording %s is not used by any entry", name)
+		}
+	}
+}
+
+// AudioSum is the checksum a text's audio: records for its file.
+func AudioSum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// IsVoice reports whether data looks like a voice note as Telegram sends
+// and plays it: an OGG stream.
+func IsVoice(data []byte) bool { return bytes.HasPrefix(data, []byte("OggS")) }

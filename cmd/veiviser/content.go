@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"text/tabwriter"
@@ -81,9 +82,10 @@ func contentStats(args []string, stdout io.Writer) error {
 			examples[x.Lang]++
 		}
 	}
-	fmt.Fprintln(tw, "lang\tentries\tcoverage\treviewed\tdraft\tstale\toldest review\texamples\t")
+	fmt.Fprintln(tw, "lang\tentries\tcoverage\treviewed\tdraft\tstale\toldest review\trecordings\texamples\t")
+	byReviewer := map[string]map[string]int{} // reviewer → lang → entries
 	for _, lang := range content.Languages() {
-		var n, reviewed, draft, stale int
+		var n, reviewed, draft, stale, recorded int
 		var oldest time.Time
 		for _, e := range cat.Entries {
 			t := e.Text[lang]
@@ -91,6 +93,15 @@ func contentStats(args []string, stdout io.Writer) error {
 				continue
 			}
 			n++
+			if e.Recording(lang) != nil {
+				recorded++
+			}
+			if t.ReviewedBy != "" && lang != "nb" {
+				if byReviewer[t.ReviewedBy] == nil {
+					byReviewer[t.ReviewedBy] = map[string]int{}
+				}
+				byReviewer[t.ReviewedBy][lang]++
+			}
 			switch {
 			case e.Stale(lang):
 				stale++
@@ -107,10 +118,25 @@ func contentStats(args []string, stdout io.Writer) error {
 		if !oldest.IsZero() {
 			old = oldest.Format(time.DateOnly)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d%%\t%d\t%d\t%d\t%s\t%d\t\n", lang, n, 100*n/max(1, len(cat.Entries)), reviewed, draft, stale, old, examples[lang])
+		fmt.Fprintf(tw, "%s\t%d\t%d%%\t%d\t%d\t%d\t%s\t%d\t%d\t\n", lang, n, 100*n/max(1, len(cat.Entries)), reviewed, draft, stale, old, recorded, examples[lang])
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if len(byReviewer) > 0 {
+		// Who reviewed what, by the names staff gave the volunteers.
+		fmt.Fprintln(stdout)
+		fmt.Fprintln(tw, "reviewer\tlang\treviewed\t")
+		for _, name := range slices.Sorted(maps.Keys(byReviewer)) {
+			for _, lang := range content.Languages() {
+				if n := byReviewer[name][lang]; n > 0 {
+					fmt.Fprintf(tw, "%s\t%s\t%d\t\n", name, lang, n)
+				}
+			}
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
 	}
 	_, err = fmt.Fprintln(stdout, "matcher:", stats)
 	return err
