@@ -228,6 +228,9 @@ func (t *turn) dispatch() {
 	case EventButton:
 		t.button(t.ev.Data)
 	case EventText:
+		if t.reviewInput() {
+			return
+		}
 		if qid, ok := strings.CutPrefix(t.s.Screen, screenTeach); ok && t.e.staff[t.ev.Chat] {
 			t.teachSearch(qid, t.ev.Text)
 			return
@@ -252,7 +255,13 @@ func (t *turn) dispatch() {
 		}
 		t.send(t.tr("Unsupported"), t.menuButtons())
 	case EventMedia:
-		t.send(t.tr("Unsupported"), t.menuButtons())
+		switch {
+		case t.reviewInput():
+		case t.ev.Voice:
+			t.voiceNote()
+		default:
+			t.send(t.tr("Unsupported"), t.menuButtons())
+		}
 	}
 }
 
@@ -285,11 +294,17 @@ func (t *turn) command(name, args string) {
 		t.setDiscreet(!t.s.Discreet, false)
 	case "end":
 		t.end()
+	case "review":
+		t.review(args)
 	default:
-		t.count("command:unknown")
-		t.send(t.tr("UnknownCommand"), nil)
-		t.mainMenu(false)
+		t.unknownCommand()
 	}
+}
+
+func (t *turn) unknownCommand() {
+	t.count("command:unknown")
+	t.send(t.tr("UnknownCommand"), nil)
+	t.mainMenu(false)
 }
 
 // start handles /start, with an optional deep-link payload naming an entry
@@ -380,6 +395,10 @@ func (t *turn) button(data string) {
 		t.setDiscreet(arg == "on", edit)
 	case btnShare:
 		t.share(arg)
+	case btnReview:
+		t.reviewButton(arg)
+	case btnListen:
+		t.listen(arg)
 	case btnTeach, btnTeachFind:
 		if !t.e.staff[t.ev.Chat] {
 			t.mainMenu(false)

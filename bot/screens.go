@@ -121,6 +121,9 @@ func (t *turn) entry(id string, edit bool) {
 	}
 	t.s.Screen = "entry:" + id
 	t.count("answer:" + id)
+	if t.voiceFirst(e) {
+		edit = false // the text goes under the recording, not above it
+	}
 	t.queue(t.answer(e, "", t.answerButtons(e), edit))
 }
 
@@ -188,6 +191,9 @@ const maxRelated = 5
 
 func (t *turn) answerButtons(e *content.Entry) [][]Button {
 	var rows [][]Button
+	if listen := t.listenButton(e); listen != nil {
+		rows = append(rows, listen)
+	}
 	for _, r := range e.Related {
 		// The emergency numbers have their own button, last.
 		if t.cat.Entry(r) != nil && r != content.EmergencyID && len(rows) < maxRelated {

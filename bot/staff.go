@@ -19,6 +19,10 @@ type ContentStore interface {
 	Version(ctx context.Context, n int) (Version, map[string][]byte, bool, error)
 	Questions(ctx context.Context) ([]Question, error)
 	Subscribers(ctx context.Context, lang string) ([]int64, error)
+
+	Volunteer(ctx context.Context, user int64) (Volunteer, bool, error)
+	Volunteers(ctx context.Context) ([]Volunteer, error)
+	VoiceFirst(ctx context.Context) ([]string, error)
 }
 
 // maxProblems is how many file:line problems one reply lists.
@@ -51,6 +55,12 @@ func (t *turn) staffCommand(name, args string) bool {
 		t.unanswered(args)
 	case "broadcast":
 		t.broadcast(args)
+	case "staged":
+		t.staged()
+	case "volunteer":
+		t.volunteerCommand(args)
+	case "voicefirst":
+		t.voiceFirstCommand(args)
 	default:
 		return false
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -180,28 +181,45 @@ func (t *turn) teach(id uint64, entry string) {
 // waiting for /publish (or to the live content when nothing waits) and
 // checks the result; false with the reason, in uiLang, when it cannot.
 func (e *Engine) stageExamples(ctx context.Context, by int64, at time.Time, uiLang, lang, entry string, texts []string, summary string) (string, bool) {
+	msg, err := e.stageEdit(ctx, by, at, uiLang, summary, func(files map[string][]byte) (map[string][]byte, error) {
+		files, _, err := content.AddExamples(files, lang, entry, texts)
+		return files, err
+	})
+	return msg, err == nil
+}
+
+// errInvalid means an edit would make the content invalid; the message
+// lists the problems, file:line.
+var errInvalid = errors.New("the edited content has errors")
+
+// stageEdit makes an edit on top of the content waiting for /publish (or
+// the live content when nothing waits), checks the whole result as any
+// upload, and stages it with summary added to the staged version's. On
+// failure it returns the error and what to tell the one who edited, in
+// uiLang: the file:line problems, or that something went wrong.
+func (e *Engine) stageEdit(ctx context.Context, by int64, at time.Time, uiLang, summary string, edit func(map[string][]byte) (map[string][]byte, error)) (string, error) {
 	v, files, found, err := e.content.Staged(ctx)
 	if err != nil {
-		return e.translate(uiLang, "Error"), false
+		return e.translate(uiLang, "Error"), err
 	}
 	if !found {
 		files = e.Catalog().Files
 		v = Version{}
 	}
-	files, _, err = content.AddExamples(files, lang, entry, texts)
+	files, err = edit(files)
 	if err != nil {
-		e.log.Error("add examples", "err", err)
-		return e.translate(uiLang, "Error"), false
+		e.log.Error("edit content", "err", err)
+		return e.translate(uiLang, "Error"), err
 	}
 	if _, report, err := content.FromFiles(files); err != nil {
-		return e.translate(uiLang, "StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors()), false
+		return e.translate(uiLang, "StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors()), fmt.Errorf("%w: %w", errInvalid, err)
 	}
 	if v.Summary != "" {
 		summary = v.Summary + "; " + summary
 	}
 	if err := e.content.Stage(ctx, Version{By: by, At: at, Summary: summary}, files); err != nil {
-		e.log.Error("stage examples", "err", err)
-		return e.translate(uiLang, "Error"), false
+		e.log.Error("stage edit", "err", err)
+		return e.translate(uiLang, "Error"), err
 	}
-	return "", true
+	return "", nil
 }

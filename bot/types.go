@@ -46,6 +46,10 @@ type Event struct {
 	File     []byte
 
 	Edited bool // a correction of an earlier message
+	// Voice is set for a voice note. Fetch, when the channel can, gets its
+	// bytes: only a volunteer's recording is fetched, never a user's.
+	Voice bool
+	Fetch func(ctx context.Context) ([]byte, error) `json:"-"`
 	// Revealing is set for what tells more than she may know: a file (its
 	// name, a photo's location inside it), a contact, a location.
 	Revealing bool
@@ -97,6 +101,8 @@ type Action struct {
 	// it in the same change has been delivered, across chats: her "you are
 	// connected" must not arrive before the advisors have her summary.
 	AfterPrevious bool
+	// Voice sends a recording of the content instead of Text.
+	Voice *Voice `json:",omitempty"`
 	// Ephemeral deletes the message this long after it was sent, and it is
 	// not remembered for /clear: the confirmations of /clear and /forget
 	// must not stay behind as a sign she used them.
@@ -112,7 +118,15 @@ const (
 	KindEdit   ActionKind = "edit"   // Text replaces message Edit; sent anew if that cannot be edited
 	KindCopy   ActionKind = "copy"   // message CopyMessage of chat CopyFrom, without its sender
 	KindDelete ActionKind = "delete" // messages Delete of the chat
+	KindVoice  ActionKind = "voice"  // the recording Voice, uploaded once and then sent by the channel's file ID
 )
+
+// Voice is a recording of the content, named by its checksum so the
+// channel can upload it once and reuse what the platform calls it.
+type Voice struct {
+	File   string // path in the content, for the upload's file name and the shell
+	SHA256 string
+}
 
 // Kind is what the action does: a deletion if it names messages to
 // delete, else a copy if it names one to copy, else an edit if it names
@@ -122,6 +136,8 @@ func (a Action) Kind() ActionKind {
 	switch {
 	case len(a.Delete) > 0:
 		return KindDelete
+	case a.Voice != nil:
+		return KindVoice
 	case a.CopyMessage != 0:
 		return KindCopy
 	case a.Edit != 0:
@@ -215,6 +231,27 @@ type Change struct {
 	Cleared   int64    // forget the message IDs of this chat (they were deleted)
 
 	Subscription *Subscription // opt in or out of announcements
+
+	Volunteer     *Volunteer  // added or changed volunteer
+	DropVolunteer int64       // remove this volunteer (0: none)
+	VoiceFirst    *LangSwitch // send recordings before the text in a language, or stop
+}
+
+// Volunteer is a trained guide from the users' communities who reviews
+// and records the content in her languages from her phone. She sees her
+// review commands only: no tickets, questions or statistics.
+type Volunteer struct {
+	User  int64    // her Telegram user ID, which is her private chat's
+	Name  string   // as staff wrote it: what the content records as reviewer
+	Langs []string // the languages she reviews
+	Added time.Time
+	By    int64 // the staff member who added her
+}
+
+// LangSwitch turns a setting on or off for one language.
+type LangSwitch struct {
+	Lang string
+	On   bool
 }
 
 // TicketOp changes ticket Number. Apply gets the stored ticket and

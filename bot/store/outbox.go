@@ -27,8 +27,10 @@ type queued struct {
 }
 
 // outboxVersion is the version of queued this release writes and reads;
-// it reads version 0 (the release before) too: the same fields.
-const outboxVersion = 1
+// it reads the versions before too. Version 2 added Action.Voice: the
+// release before refuses such a record rather than send it as an empty
+// text; 1 and 0 (no version) have the same fields otherwise.
+const outboxVersion = 2
 
 // decodeQueued reads a stored outbox record, refusing one it cannot read
 // whole: unknown fields, a newer version, or a kind its fields do not make.

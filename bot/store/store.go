@@ -34,8 +34,12 @@ var (
 	bucketVersions    = []byte("versions")
 	bucketMeta        = []byte("meta")
 	bucketSubscribers = []byte("subscribers")
+	bucketVolunteers  = []byte("volunteers")
+	bucketBlobs       = []byte("blobs")
+	bucketFileIDs     = []byte("fileids")
 	allBuckets        = [][]byte{bucketSessions, bucketOutbox, bucketEvents, bucketQuestions, bucketStats,
-		bucketTickets, bucketThreads, bucketAdvisors, bucketMessages, bucketVersions, bucketMeta, bucketSubscribers}
+		bucketTickets, bucketThreads, bucketAdvisors, bucketMessages, bucketVersions, bucketMeta, bucketSubscribers,
+		bucketVolunteers, bucketBlobs, bucketFileIDs}
 )
 
 // Store is the bbolt-backed implementation of bot.Store and the outbox.
@@ -294,6 +298,9 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 			if err := putAdvisor(tx, *c.Advisor); err != nil {
 				return err
 			}
+		}
+		if err := putVolunteers(tx, c); err != nil {
+			return err
 		}
 		if err := add(tx, now, c.Add); err != nil {
 			return err

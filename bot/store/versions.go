@@ -1,14 +1,17 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"path"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/veiviser/veiviser/bot"
+	"github.com/veiviser/veiviser/content"
 )
 
 // Published content versions and the one staged for publishing. Each
@@ -18,18 +21,61 @@ var (
 	keyCurrent = []byte("current")
 )
 
+// storedVersion is a version as stored. Recordings are most of a
+// catalog's bytes and rarely change, so each is stored once in the blobs
+// bucket, by checksum, and versions name it there (Blobs: file → sum).
 type storedVersion struct {
 	bot.Version
 	Files map[string][]byte
+	Blobs map[string]string `json:",omitempty"`
+}
+
+// encodeVersion stores the recordings of files as blobs and returns the
+// version's record.
+func encodeVersion(tx *bolt.Tx, v bot.Version, files map[string][]byte) ([]byte, error) {
+	sv := storedVersion{Version: v, Files: map[string][]byte{}, Blobs: map[string]string{}}
+	blobs := tx.Bucket(bucketBlobs)
+	for name, data := range files {
+		if path.Dir(name) != content.AudioDir {
+			sv.Files[name] = data
+			continue
+		}
+		sum := content.AudioSum(data)
+		if blobs.Get([]byte(sum)) == nil {
+			if err := blobs.Put([]byte(sum), data); err != nil {
+				return nil, err
+			}
+		}
+		sv.Blobs[name] = sum
+	}
+	return json.Marshal(sv)
+}
+
+// decodeVersion reads a version's record with its recordings.
+func decodeVersion(tx *bolt.Tx, data []byte) (storedVersion, error) {
+	var sv storedVersion
+	if err := json.Unmarshal(data, &sv); err != nil {
+		return sv, err
+	}
+	for name, sum := range sv.Blobs {
+		blob := tx.Bucket(bucketBlobs).Get([]byte(sum))
+		if blob == nil {
+			return sv, fmt.Errorf("version %d: recording %s is missing", sv.Number, name)
+		}
+		sv.Files[name] = bytes.Clone(blob)
+	}
+	return sv, nil
 }
 
 // Stage keeps a validated upload until a staff member publishes it.
 func (s *Store) Stage(_ context.Context, v bot.Version, files map[string][]byte) error {
-	data, err := json.Marshal(storedVersion{Version: v, Files: files})
-	if err != nil {
-		return fmt.Errorf("stage: %w", err)
-	}
-	return s.wrap("stage", s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyStaged, data) }))
+	return s.wrap("stage", s.update(func(tx *bolt.Tx) error {
+		data, err := encodeVersion(tx, v, files)
+		if err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keyStaged, data)
+	}))
 }
 
 // Staged returns the staged upload, if any.
@@ -42,7 +88,9 @@ func (s *Store) Staged(_ context.Context) (bot.Version, map[string][]byte, bool,
 			return nil
 		}
 		found = true
-		return json.Unmarshal(data, &sv)
+		var err error
+		sv, err = decodeVersion(tx, data)
+		return err
 	})
 	return sv.Version, sv.Files, found, s.wrap("read staged", err)
 }
@@ -57,7 +105,7 @@ func (s *Store) Publish(_ context.Context, v bot.Version, files map[string][]byt
 			return err
 		}
 		v.Number = int(n)
-		data, err := json.Marshal(storedVersion{Version: v, Files: files})
+		data, err := encodeVersion(tx, v, files)
 		if err != nil {
 			return err
 		}
@@ -100,7 +148,9 @@ func (s *Store) Version(_ context.Context, n int) (bot.Version, map[string][]byt
 			return nil
 		}
 		found = true
-		return json.Unmarshal(data, &sv)
+		var err error
+		sv, err = decodeVersion(tx, data)
+		return err
 	})
 	return sv.Version, sv.Files, found, s.wrap("read version", err)
 }
