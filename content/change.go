@@ -138,7 +138,7 @@ func Compare(old, cur *Catalog) Diff {
 		for _, l := range Languages() {
 			ot, nt := o.Text[l], n.Text[l]
 			if (ot == nil) != (nt == nil) || ot != nil && (ot.Title != nt.Title || ot.Body != nt.Body || ot.Status != nt.Status ||
-				!slices.Equal(ot.Keywords, nt.Keywords)) {
+				!slices.Equal(ot.Keywords, nt.Keywords) || audioSum(ot) != audioSum(nt)) {
 				changed, langs[l] = true, true
 			}
 			if n.Stale(l) && !o.Stale(l) {
@@ -183,4 +183,11 @@ func (d Diff) Summary() string {
 		return "no changes"
 	}
 	return strings.Join(parts, "; ")
+}
+
+func audioSum(t *Text) string {
+	if t.Audio == nil {
+		return ""
+	}
+	return t.Audio.SHA256
 }

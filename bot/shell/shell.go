@@ -73,7 +73,11 @@ func (s *Shell) event(line string) (bot.Event, bool) {
 	switch {
 	case line == "":
 		return bot.Event{}, false
-	case line == "<photo>" || line == "<voice>" || line == "<sticker>":
+	case line == "<voice>":
+		// A terminal has no microphone: the voice note is a short
+		// stand-in, enough for a volunteer to try recording an answer.
+		return bot.Event{Kind: bot.EventMedia, Voice: true, Fetch: func(context.Context) ([]byte, error) { return standInVoice, nil }}, true
+	case line == "<photo>" || line == "<sticker>":
 		return bot.Event{Kind: bot.EventMedia}, true
 	case strings.HasPrefix(line, "/"):
 		name, args, _ := strings.Cut(line[1:], " ")
@@ -123,7 +127,16 @@ func (s *Shell) deliver(ctx context.Context) error {
 	}
 }
 
+// standInVoice is what <voice> sends: the start of an OGG stream, which
+// is all the bot checks of a recording.
+var standInVoice = []byte("OggS\x00\x02 veiviser shell recording")
+
 func (s *Shell) print(a bot.Action) {
+	if a.Voice != nil {
+		s.nextID++
+		fmt.Fprintf(s.out, "── Veiviser ──\n🔊 [voice message: %s]\n", a.Voice.File)
+		return
+	}
 	id := a.Edit
 	header := "── Veiviser ──"
 	if id != 0 {

@@ -21,12 +21,17 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 
 // newShell wires a shell to the real engine, the embedded content and a
 // bbolt file of its own.
-func newShell(tb testing.TB, hint string, escalation bool) (*Shell, *store.Store) {
+func newShell(tb testing.TB, hint string, escalation, staff bool) (*Shell, *store.Store) {
 	tb.Helper()
 	clock := func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) } // a Wednesday, centre open
 	cfg := bot.Config{Now: clock}
 	if escalation {
 		cfg.Escalation = bot.Escalation{Chat: -100, Lang: "en"}
+	}
+	if staff {
+		cfg.Staff = []int64{42}
+		engine, st := bottest.EngineWithContent(tb, cfg)
+		return &Shell{Engine: engine, Outbox: st, Chat: 42, LangHint: hint}, st
 	}
 	engine, st := bottest.Engine(tb, "", cfg)
 	return &Shell{Engine: engine, Outbox: st, Chat: 42, LangHint: hint}, st
@@ -35,7 +40,8 @@ func newShell(tb testing.TB, hint string, escalation bool) (*Shell, *store.Store
 // TestTranscripts replays each testdata/*.in conversation and compares what
 // the user would see with testdata/*.golden. The first line of an .in file
 // may set the app language ("#lang ar"), a deep link ("#start topic_residence")
-// and "#advisors" turns escalation on (posts to the group are shown too).
+// and "#advisors" turns escalation on (posts to the group are shown too);
+// "#staff" makes her a staff member with the content tools.
 func TestTranscripts(t *testing.T) {
 	ins, err := filepath.Glob("testdata/*.in")
 	if err != nil || len(ins) == 0 {
@@ -49,7 +55,7 @@ func TestTranscripts(t *testing.T) {
 				t.Fatal(err)
 			}
 			var hint, start string
-			var escalation bool
+			var escalation, staff bool
 			var lines []string
 			for _, line := range strings.Split(string(script), "\n") {
 				switch {
@@ -59,12 +65,14 @@ func TestTranscripts(t *testing.T) {
 					start = strings.TrimPrefix(line, "#start ")
 				case line == "#advisors":
 					escalation = true
+				case line == "#staff":
+					staff = true
 				case strings.HasPrefix(line, "#"):
 				default:
 					lines = append(lines, line)
 				}
 			}
-			sh, st := newShell(t, hint, escalation)
+			sh, st := newShell(t, hint, escalation, staff)
 			sh.Start = start
 			var out bytes.Buffer
 			if err := sh.Run(context.Background(), echo(strings.Join(lines, "\n"), &out), &out); err != nil {

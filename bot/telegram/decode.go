@@ -24,6 +24,8 @@ type Decoded struct {
 	Kind        string // update kind for metrics
 	FileID      string // a document to fetch (for staff uploads)
 	FileSize    int64
+	VoiceID     string // a voice note, fetched only if the engine asks (a volunteer's recording)
+	VoiceSize   int64
 
 	advisorChat int64
 }
@@ -129,6 +131,10 @@ func (d *Decoded) message(m *models.Message) {
 		ev.Text = m.Caption
 	default:
 		ev.Kind = bot.EventMedia
+		if m.Voice != nil && m.Chat.Type == models.ChatTypePrivate {
+			ev.Voice = true
+			d.VoiceID, d.VoiceSize = m.Voice.FileID, m.Voice.FileSize
+		}
 	}
 	ev.Revealing = m.Document != nil || m.Contact != nil || m.Location != nil || m.Venue != nil
 }

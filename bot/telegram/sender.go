@@ -1,9 +1,11 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +24,7 @@ type API interface {
 	CopyMessage(ctx context.Context, p *tg.CopyMessageParams) (*models.MessageID, error)
 	CreateForumTopic(ctx context.Context, p *tg.CreateForumTopicParams) (*models.ForumTopic, error)
 	DeleteMessages(ctx context.Context, p *tg.DeleteMessagesParams) (bool, error)
+	SendVoice(ctx context.Context, p *tg.SendVoiceParams) (*models.Message, error)
 }
 
 // Records is what the sender reads and writes besides the outbox: where a
@@ -31,6 +34,8 @@ type Records interface {
 	Ticket(ctx context.Context, n int64) (bot.Ticket, bool, error)
 	LinkThread(ctx context.Context, ticket int64, thread int, anchor bool) error
 	RecordMessage(ctx context.Context, chat int64, id int, at time.Time) error
+	FileID(ctx context.Context, sum string) (string, bool, error)
+	SetFileID(ctx context.Context, sum, id string) error
 }
 
 // Outbox is the durable queue the engine writes to.
@@ -66,6 +71,10 @@ type Sender struct {
 	// waitUntil holds a lane until a message's booked moment; tests move
 	// their fake clock instead.
 	waitUntil func(ctx context.Context, t time.Time)
+	// audio gives a recording's bytes for its first upload; uploading
+	// holds lanes sending the same recording, so it is uploaded once.
+	audio     func(ctx context.Context, sum string) ([]byte, error)
+	uploading sync.Mutex
 }
 
 // NewSender returns a sender; call Run to start it.
@@ -406,8 +415,11 @@ func (s *Sender) settle(ctx context.Context, id uint64) {
 // send makes the Bot API calls for one action.
 func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now time.Time) error {
 	kind := a.Kind()
-	if kind == bot.KindDelete {
+	switch kind {
+	case bot.KindDelete:
 		return s.delete(ctx, a)
+	case bot.KindVoice:
+		return s.sendVoice(ctx, a, now)
 	}
 	thread, err := s.thread(ctx, a)
 	if err != nil {
@@ -453,6 +465,56 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now tim
 			thread = msg.ID // the first post anchors the ticket's thread
 		}
 	}
+	return nil
+}
+
+// errNoRecording means a recording to send is no longer in the content.
+var errNoRecording = errors.New("recording no longer in the content")
+
+// sendVoice sends a recording by the file ID Telegram gave it when it was
+// first uploaded; the first time, or when Telegram no longer knows that
+// ID, it uploads the bytes and keeps the new ID. Voice notes go to
+// private chats only: users, staff, volunteers.
+func (s *Sender) sendVoice(ctx context.Context, a bot.Action, now time.Time) error {
+	sum := a.Voice.SHA256
+	s.uploading.Lock()
+	defer s.uploading.Unlock()
+	id, known, err := s.records.FileID(ctx, sum)
+	if err != nil {
+		return err
+	}
+	p := &tg.SendVoiceParams{ChatID: a.Chat, DisableNotification: a.Silent, ProtectContent: protect(a)}
+	if known {
+		p.Voice = &models.InputFileString{Data: id}
+		msg, err := s.api.SendVoice(ctx, p)
+		switch {
+		case err == nil:
+			s.sent(ctx, a, msg.ID, 0, now)
+			return nil
+		case !isBadRequest(err, ""):
+			return err
+		}
+		s.log.Warn("recording's file ID refused, uploading it again", "code", errorCode(err))
+	}
+	if s.audio == nil {
+		return errNoRecording
+	}
+	data, err := s.audio(ctx, sum)
+	if err != nil {
+		s.log.Warn("recording to send", "err", err)
+		return errNoRecording
+	}
+	p.Voice = &models.InputFileUpload{Filename: path.Base(a.Voice.File), Data: bytes.NewReader(data)}
+	msg, err := s.api.SendVoice(ctx, p)
+	if err != nil {
+		return err
+	}
+	if msg.Voice != nil {
+		if err := s.records.SetFileID(ctx, sum, msg.Voice.FileID); err != nil {
+			s.log.Error("keep recording's file ID", "err", err)
+		}
+	}
+	s.sent(ctx, a, msg.ID, 0, now)
 	return nil
 }
 
@@ -547,7 +609,8 @@ func noPreview() *models.LinkPreviewOptions {
 // permanent reports errors that retrying cannot fix: she blocked the bot,
 // the chat is gone, or Telegram refuses the message itself.
 func permanent(err error) bool {
-	return errors.Is(err, tg.ErrorForbidden) || errors.Is(err, tg.ErrorBadRequest) || errors.Is(err, tg.ErrorNotFound)
+	return errors.Is(err, tg.ErrorForbidden) || errors.Is(err, tg.ErrorBadRequest) || errors.Is(err, tg.ErrorNotFound) ||
+		errors.Is(err, errNoRecording)
 }
 
 func isBadRequest(err error, text string) bool {

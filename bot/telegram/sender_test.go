@@ -64,6 +64,8 @@ func (memRecords) Ticket(context.Context, int64) (bot.Ticket, bool, error) {
 }
 func (memRecords) LinkThread(context.Context, int64, int, bool) error         { return nil }
 func (memRecords) RecordMessage(context.Context, int64, int, time.Time) error { return nil }
+func (memRecords) FileID(context.Context, string) (string, bool, error)       { return "", false, nil }
+func (memRecords) SetFileID(context.Context, string, string) error            { return nil }
 
 // fakeAPI records sends at the fake clock's time and fails as told.
 type fakeAPI struct {
@@ -119,6 +121,13 @@ func (f *fakeAPI) DeleteMessages(context.Context, *tg.DeleteMessagesParams) (boo
 	defer f.mu.Unlock()
 	f.deleted++
 	return true, nil
+}
+
+func (f *fakeAPI) SendVoice(_ context.Context, p *tg.SendVoiceParams) (*models.Message, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, sent{p.ChatID.(int64), "voice", *f.clock, false})
+	return &models.Message{ID: len(f.sent), Voice: &models.Voice{FileID: "v"}}, nil
 }
 
 func (f *fakeAPI) EditMessageText(_ context.Context, p *tg.EditMessageTextParams) (*models.Message, error) {

@@ -35,9 +35,11 @@ type Config struct {
 	PollTimeout   time.Duration
 }
 
-// Handler is the engine as the adapter sees it.
+// Handler is the engine as the adapter sees it: it handles events, and
+// gives the content's recordings for the sender to upload.
 type Handler interface {
 	Handle(ctx context.Context, ev bot.Event) error
+	Audio(ctx context.Context, sum string) ([]byte, error)
 }
 
 // Store is the state the adapter needs besides the engine: the outbox to
@@ -112,6 +114,7 @@ func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Tran
 	s := &Service{cfg: cfg, api: api, engine: engine, store: store, strings: strs, langs: langs, metrics: m, log: log,
 		client: client, decoder: Decoder{AdvisorChat: cfg.AdvisorChat}}
 	s.sender = NewSender(api, store, store, cfg.Limits, log, m)
+	s.sender.audio = engine.Audio
 	return s, nil
 }
 
@@ -186,6 +189,11 @@ func (s *Service) process(ctx context.Context, d Decoded) error {
 		}
 	}
 	ev := d.Event
+	if d.VoiceID != "" {
+		// Fetched only when the engine wants it: a volunteer's recording.
+		// A woman's voice note is never downloaded.
+		ev.Fetch = func(ctx context.Context) ([]byte, error) { return s.fetch(ctx, d.VoiceID, d.VoiceSize) }
+	}
 	if d.FileID != "" && slices.Contains(s.cfg.Staff, ev.Chat) {
 		// Downloading and checking a whole catalog takes a while: the
 		// women's updates behind it must not wait for it. The staff member
@@ -240,8 +248,9 @@ var commandMenu = []struct{ command, descID string }{
 	{"clear", "CmdClear"}, {"privacy", "CmdPrivacy"}, {"forget", "CmdForget"}, {"help", "CmdHelp"},
 }
 
-// maxDownload bounds a staff upload.
-const maxDownload = 4 << 20
+// maxDownload bounds a staff upload (a catalog with its recordings) and
+// a volunteer's recording: it is the most the Bot API lets a bot download.
+const maxDownload = 20 << 20
 
 // fetch downloads a file a staff member sent.
 func (s *Service) fetch(ctx context.Context, fileID string, size int64) ([]byte, error) {

@@ -143,6 +143,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(w, 200, msg, "", 0)
+	case "sendVoice":
+		chat := c.Int("chat_id")
+		s.mu.Lock()
+		s.nextMsg[chat]++
+		id := s.nextMsg[chat] + 10000
+		s.mu.Unlock()
+		// An upload gets a new file ID; a file ID sent back is reused as is.
+		fileID := c.Params["voice"]
+		if strings.HasPrefix(fileID, "upload:") {
+			fileID = "voice-" + strconv.Itoa(id) + "-" + strconv.FormatInt(chat, 10)
+		}
+		reply(w, 200, map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": map[string]any{"id": chat, "type": "private"},
+			"voice": map[string]any{"file_id": fileID, "file_unique_id": fileID, "duration": 3}}, "", 0)
 	case "createForumTopic":
 		s.mu.Lock()
 		s.topics++
@@ -336,6 +349,10 @@ func readParams(r *http.Request) (map[string]string, error) {
 		for k, v := range r.MultipartForm.Value {
 			out[k] = v[0]
 		}
+		// An uploaded file shows as "upload:<name>:<size>" under its field.
+		for k, fs := range r.MultipartForm.File {
+			out[k] = "upload:" + fs[0].Filename + ":" + strconv.FormatInt(fs[0].Size, 10)
+		}
 	case "application/json":
 		var m map[string]any
 		if err := json.NewDecoder(r.Body).Decode(&m); err != nil && err != io.EOF {
@@ -410,5 +427,19 @@ func (s *Server) Document(chat int64, name string, data []byte) map[string]any {
 	msg := u["message"].(map[string]any)
 	delete(msg, "text")
 	msg["document"] = map[string]any{"file_id": id, "file_unique_id": id, "file_name": name, "file_size": len(data)}
+	return u
+}
+
+// Voice queues a private voice message from chat, which the bot can fetch
+// with getFile like a document.
+func (s *Server) Voice(chat int64, data []byte) map[string]any {
+	id := fmt.Sprintf("voice%d", len(data))
+	s.mu.Lock()
+	s.files[id] = data
+	s.mu.Unlock()
+	u := Message(chat, "nb", "")
+	msg := u["message"].(map[string]any)
+	delete(msg, "text")
+	msg["voice"] = map[string]any{"file_id": id, "file_unique_id": id, "duration": 4, "mime_type": "audio/ogg", "file_size": len(data)}
 	return u
 }
