@@ -18,8 +18,10 @@ import (
 // ID with the name the content records as reviewer; what they do is staged
 // like an upload and goes live with /publish.
 
-// Button data: "rv:<what>:<lang>:<entry>" acts on the entry she is shown;
-// "au:<entry>" sends the recording of an answer in her language.
+// Button data: "rv:<what>:<lang>:<entry>:<hash>" acts on an entry she was
+// shown, with the start of the nb text's hash then (at most 62 bytes with
+// a 41-character entry ID); "au:<entry>" sends the recording of an answer
+// in her language.
 const (
 	btnReview = "rv"
 	btnListen = "au"
@@ -37,6 +39,8 @@ const (
 // shown an entry, and the same after "review-edit" or "review-voice" while
 // the bot waits for her text or her voice note. The hash is of the nb text
 // she was shown: if it changes meanwhile, her review no longer holds.
+// hashInButton is how much of it a button carries.
+const hashInButton = 8
 const (
 	screenReview      = "review"
 	screenReviewEdit  = "review-edit"
@@ -125,19 +129,30 @@ func (t *turn) nextReview(langs []string, after string) {
 // stale, after the entry after, and how many wait in all. Skipping one
 // moves on; it comes round again at the end.
 func toReview(cat *content.Catalog, lang, after string) (*content.Entry, int) {
-	var order []*content.Entry
+	var all []*content.Entry
 	for _, topic := range cat.Topics {
 		for _, id := range topic.Entries {
-			if e := cat.Entry(id); e != nil && e.Text[lang] != nil && (e.Text[lang].Status == content.StatusDraft || e.Stale(lang)) {
-				order = append(order, e)
+			if e := cat.Entry(id); e != nil {
+				all = append(all, e)
 			}
 		}
 	}
-	if len(order) == 0 {
-		return nil, 0
+	waits := func(e *content.Entry) bool {
+		return e.Text[lang] != nil && (e.Text[lang].Status == content.StatusDraft || e.Stale(lang))
 	}
-	start := slices.IndexFunc(order, func(e *content.Entry) bool { return e.ID == after }) + 1
-	return order[start%len(order)], len(order)
+	start := slices.IndexFunc(all, func(e *content.Entry) bool { return e.ID == after }) + 1
+	var next *content.Entry
+	left := 0
+	for i := range all {
+		e := all[(start+i)%len(all)]
+		if waits(e) {
+			left++
+			if next == nil {
+				next = e
+			}
+		}
+	}
+	return next, left
 }
 
 // showReview sends the nb text (and the English one) for reference, then
@@ -155,29 +170,42 @@ func (t *turn) showReview(e *content.Entry, lang string, left int) {
 	if tr.Audio != nil {
 		text += "\n\n" + t.tr("ReviewRecorded")
 	}
-	data := func(what string) string { return strings.Join([]string{btnReview, what, lang, e.ID}, ":") }
+	data := func(what string) string {
+		return strings.Join([]string{btnReview, what, lang, e.ID, r.hash[:min(hashInButton, len(r.hash))]}, ":")
+	}
 	t.queue(Action{Chat: t.ev.Chat, Text: locales.Isolate(lang, text), Lang: lang, Buttons: [][]Button{
 		{{Label: t.tr("ButtonReviewOK"), Data: data(reviewOK)}, {Label: t.tr("ButtonReviewEdit"), Data: data(reviewEdit)}},
 		{{Label: t.tr("ButtonReviewVoice"), Data: data(reviewVoice)}, {Label: t.tr("ButtonReviewSkip"), Data: data(reviewSkip)}},
 	}})
 }
 
-// reviewButton handles a volunteer's press under a translation. It acts
-// only on the entry she is being shown: a press under an older message
-// shows her where she is instead.
+// reviewButton handles a volunteer's press under a translation, also
+// under an older message, as long as the nb text is still the one she
+// was shown; a press for a language that is not hers shows her own work.
 func (t *turn) reviewButton(arg string) {
 	v, ok := t.volunteer()
 	if !ok {
 		t.mainMenu(false)
 		return
 	}
-	parts := strings.SplitN(arg, ":", 3)
-	cur, reviewingNow := parseReviewing(t.s.Screen)
-	if len(parts) != 3 || !reviewingNow || parts[1] != cur.lang || parts[2] != cur.entry || !slices.Contains(v.Langs, cur.lang) {
+	parts := strings.Split(arg, ":")
+	if len(parts) != 4 || !slices.Contains(v.Langs, parts[1]) {
 		t.nextReview(v.Langs, "")
 		return
 	}
-	switch parts[0] {
+	what, lang, id, hash := parts[0], parts[1], parts[2], parts[3]
+	cat, ok := t.reviewBase()
+	if !ok {
+		return
+	}
+	e := cat.Entry(id)
+	if e == nil || e.Text[lang] == nil || hash == "" || !strings.HasPrefix(e.SourceHash(), hash) {
+		t.sendStaff(t.tr("ReviewSourceChanged"))
+		t.nextReview([]string{lang}, "")
+		return
+	}
+	cur := reviewing{mode: screenReview, lang: lang, entry: id, hash: e.SourceHash()}
+	switch what {
 	case reviewOK:
 		t.stageReview(v, cur, content.Review{})
 	case reviewEdit:
