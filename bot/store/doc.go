@@ -21,6 +21,11 @@
 //	questions    unanswered questions, without who asked; the retention period
 //	events       handled update IDs, so a redelivery is ignored; 48 hours
 //	stats        daily counters, without identity; kept
-//	versions     published content versions and the staged one (staff data)
-//	meta         counters of the store itself (next ticket number)
+//	versions     published content versions (staff data); a version names
+//	             its recordings in blobs instead of copying them
+//	blobs        the content's recordings by SHA-256; kept with the versions
+//	fileids      recording SHA-256 → Telegram's file ID, so each is uploaded once
+//	volunteers   volunteers' user IDs, names, languages; until /volunteer remove
+//	meta         the staged version, the current version's number, the
+//	             languages whose answers start with their recording
 package store
