@@ -107,16 +107,23 @@ func problems(r content.Report) string {
 
 // publish makes the staged content live for everyone at once.
 func (t *turn) publish() {
+	if v, files, found := t.stagedOrSay(); found {
+		t.sendStaff(t.e.makeLive(t.ctx, v, files))
+	}
+}
+
+// stagedOrSay reads the content waiting for /publish; when there is none
+// it tells staff so and found is false.
+func (t *turn) stagedOrSay() (v Version, files map[string][]byte, found bool) {
 	v, files, found, err := t.e.content.Staged(t.ctx)
-	if err != nil {
+	switch {
+	case err != nil:
 		t.fail("read staged content", err)
-		return
-	}
-	if !found {
+		return v, nil, false
+	case !found:
 		t.sendStaff(t.tr("StaffNothingStaged"))
-		return
 	}
-	t.sendStaff(t.e.makeLive(t.ctx, v, files))
+	return v, files, found
 }
 
 // makeLive loads files, swaps them in and records the version.

@@ -389,13 +389,8 @@ func (t *turn) voiceFirstCommand(args string) {
 // staged shows staff what waits for /publish: the changes, each review,
 // and the new recordings to listen to before they go live.
 func (t *turn) staged() {
-	v, files, found, err := t.e.content.Staged(t.ctx)
-	if err != nil {
-		t.fail("read staged content", err)
-		return
-	}
+	v, files, found := t.stagedOrSay()
 	if !found {
-		t.sendStaff(t.tr("StaffNothingStaged"))
 		return
 	}
 	cat, _, err := content.FromCheckedFiles(files)

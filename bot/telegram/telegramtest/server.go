@@ -419,27 +419,25 @@ func MessageWithID(chat int64, lang, text string, id int) map[string]any {
 // Document queues a private message from chat carrying a file, which the
 // bot can then fetch with getFile.
 func (s *Server) Document(chat int64, name string, data []byte) map[string]any {
-	id := fmt.Sprintf("file%d", len(data))
-	s.mu.Lock()
-	s.files[id] = data
-	s.mu.Unlock()
-	u := Message(chat, "nb", "")
-	msg := u["message"].(map[string]any)
-	delete(msg, "text")
-	msg["document"] = map[string]any{"file_id": id, "file_unique_id": id, "file_name": name, "file_size": len(data)}
-	return u
+	return s.withFile(chat, "document", fmt.Sprintf("file%d", len(data)), data, map[string]any{"file_name": name})
 }
 
 // Voice queues a private voice message from chat, which the bot can fetch
 // with getFile like a document.
 func (s *Server) Voice(chat int64, data []byte) map[string]any {
-	id := fmt.Sprintf("voice%d", len(data))
+	return s.withFile(chat, "voice", fmt.Sprintf("voice%d", len(data)), data, map[string]any{"duration": 4, "mime_type": "audio/ogg"})
+}
+
+// withFile is a private message from chat whose field kind is a file the
+// server keeps under id, described by fields.
+func (s *Server) withFile(chat int64, kind, id string, data []byte, fields map[string]any) map[string]any {
 	s.mu.Lock()
 	s.files[id] = data
 	s.mu.Unlock()
 	u := Message(chat, "nb", "")
 	msg := u["message"].(map[string]any)
 	delete(msg, "text")
-	msg["voice"] = map[string]any{"file_id": id, "file_unique_id": id, "duration": 4, "mime_type": "audio/ogg", "file_size": len(data)}
+	fields["file_id"], fields["file_unique_id"], fields["file_size"] = id, id, len(data)
+	msg[kind] = fields
 	return u
 }
