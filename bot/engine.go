@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
@@ -50,7 +49,7 @@ type Config struct {
 	Store      Store
 	Now        func() time.Time // nil means time.Now
 	Log        *slog.Logger     // nil discards logs
-	Flood      ratelimit.Rate   // messages one chat may send; zero means no limit
+	Flood      Rate             // messages one chat may send; zero means no limit
 	Escalation Escalation
 	Staff      []int64 // Telegram user IDs allowed staff commands
 

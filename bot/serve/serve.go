@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
 	"github.com/veiviser/veiviser/bot/web"
@@ -44,7 +43,7 @@ type Options struct {
 	Outbox func(*store.Store) telegram.Store
 	// WebPerAddress replaces the web chat's limit per address: a load run
 	// comes from one address.
-	WebPerAddress ratelimit.Rate
+	WebPerAddress bot.Rate
 }
 
 // New loads the content (the directory, or what staff published, or the

@@ -26,9 +26,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/netutil"
+	"golang.org/x/time/rate"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 )
 
 //go:embed static
@@ -66,9 +66,9 @@ type Config struct {
 	// FrameAncestors are the origins that may embed the page in an
 	// <iframe> (e.g. "https://www.centre.no"); none: it cannot be embedded.
 	FrameAncestors []string
-	MaxSessions    int            // open sessions at most (default 10,000)
-	Idle           time.Duration  // a session unused this long is let go (default 2 h)
-	PerAddress     ratelimit.Rate // requests one address may make (default perIP)
+	MaxSessions    int           // open sessions at most (default 10,000)
+	Idle           time.Duration // a session unused this long is let go (default 2 h)
+	PerAddress     bot.Rate      // requests one address may make (default perIP)
 }
 
 // Limits on what one visitor may do.
@@ -81,7 +81,7 @@ const (
 
 // perIP bounds requests from one address, kept in memory only: a burst of
 // 30, then one every half second.
-var perIP = ratelimit.Rate{N: 2, Per: time.Second, Burst: 30}
+func perIP() bot.Rate { return bot.Rate{N: 2, Per: time.Second, Burst: 30} }
 
 // Server is the web chat: the page, its API, and the delivery of the web
 // chats' outbox.
@@ -96,7 +96,7 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[string]*session // by token
 	byChat   map[int64]*session
-	ips      map[string]*ratelimit.Bucket
+	ips      map[string]*rate.Limiter
 	wake     chan struct{}
 }
 
@@ -119,10 +119,10 @@ func New(cfg Config, engine Handler, outbox Outbox, strs Translator, log *slog.L
 		cfg.Idle = 2 * time.Hour
 	}
 	if cfg.PerAddress.N == 0 {
-		cfg.PerAddress = perIP
+		cfg.PerAddress = perIP()
 	}
 	return &Server{cfg: cfg, engine: engine, outbox: outbox, strings: strs, log: log, now: time.Now,
-		sessions: map[string]*session{}, byChat: map[int64]*session{}, ips: map[string]*ratelimit.Bucket{},
+		sessions: map[string]*session{}, byChat: map[int64]*session{}, ips: map[string]*rate.Limiter{},
 		wake: make(chan struct{}, 1)}
 }
 
@@ -207,18 +207,21 @@ func (s *Server) allowed(r *http.Request) bool {
 	if err != nil {
 		ip = r.RemoteAddr
 	}
-	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The time is read under the lock, so each bucket is asked at times in
+	// order: rate.Limiter sets its clock back to an earlier time it allows
+	// and would count the time between twice.
+	now := s.now()
 	b := s.ips[ip]
 	if b == nil {
 		if len(s.ips) > 100000 {
 			clear(s.ips) // a flood of addresses: start afresh rather than grow
 		}
-		b = &ratelimit.Bucket{}
+		b = s.cfg.PerAddress.Limiter()
 		s.ips[ip] = b
 	}
-	return b.Allow(now, s.cfg.PerAddress)
+	return b.AllowN(now, 1)
 }
 
 func fail(w http.ResponseWriter, code int, msg string) {

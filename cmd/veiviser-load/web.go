@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/veiviser/veiviser/bot/ratelimit"
+	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/serve"
 )
 
@@ -35,7 +35,7 @@ func (l loader) webRun(ctx context.Context) (webFigures, error) {
 	if err != nil {
 		return webFigures{}, err
 	}
-	srv, err := serve.New(ctx, cfg, l.log, serve.Options{WebPerAddress: ratelimit.Rate{N: 1 << 30, Per: time.Second, Burst: 1 << 30}})
+	srv, err := serve.New(ctx, cfg, l.log, serve.Options{WebPerAddress: bot.Rate{N: 1 << 30, Per: time.Second, Burst: 1 << 30}})
 	if err != nil {
 		return webFigures{}, err
 	}
