@@ -177,7 +177,9 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 			b = newPace(rate)
 			s.chats[chat] = b
 		}
-		if w := b.wait(now, len(parts)); w > 0 {
+		// A long answer's parts go one after the other once the bucket is
+		// full; it never holds room for more than its burst at once.
+		if w := b.wait(now, min(len(parts), b.lim.Burst())); w > 0 {
 			blocked[chat] = true
 			next = min(next, w)
 			continue

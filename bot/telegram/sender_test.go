@@ -305,6 +305,26 @@ func TestSenderEditFallsBackToNewMessage(t *testing.T) {
 	}
 }
 
+// TestSenderSendsALongAnswer: an answer longer than one Telegram message
+// goes as its parts, and her next message waits until the chat's rate
+// has paid for them. A chat's bucket holds one message, so waiting for
+// room for all parts at once waited for ever and held up her chat.
+func TestSenderSendsALongAnswer(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits+",parallel=1")
+	para := string(slices.Repeat([]byte("a"), 3000))
+	out.add(bot.Action{Chat: 5, Text: para + "\n\n" + para + "\n\n" + para})
+	out.add(bot.Action{Chat: 5, Text: "next"})
+	drain(t, s, out, clock)
+	if len(api.sent) != 4 || api.sent[3].text != "next" {
+		t.Fatalf("sent %d messages, want the answer's 3 parts and then the next", len(api.sent))
+	}
+	// Three parts from a bucket of one leave it two in debt: three
+	// seconds at one a second until it holds one again.
+	if gap := api.sent[3].at.Sub(api.sent[2].at); gap < 3*time.Second-time.Millisecond {
+		t.Errorf("the next message came %v after the answer's parts, want 3s", gap)
+	}
+}
+
 func TestSplitText(t *testing.T) {
 	para := func(n int) string { return string(slices.Repeat([]byte("a"), n)) }
 	long := para(3000) + "\n\n" + para(3000) + "\n\n" + para(100)
