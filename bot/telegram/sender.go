@@ -402,6 +402,10 @@ func (s *Sender) settle(ctx context.Context, id uint64) {
 	if err := s.outbox.Done(ctx, id); err != nil {
 		s.log.Error("outbox done", "err", err)
 	}
+	// The depth follows the batch down as it leaves: read at the start of
+	// a step only, it said a delivered batch was still waiting until the
+	// idle sender looked again, a second later.
+	s.metrics.depth.Dec()
 }
 
 // send makes the Bot API calls for one action.

@@ -492,3 +492,36 @@ func TestSenderProtectsTheGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestSenderDepthFollowsDeliveries: the outbox depth on /metrics drops as
+// messages leave, so a step that delivered everything leaves it at 0 and
+// what waits for the chat's rate is still counted.
+func TestSenderDepthFollowsDeliveries(t *testing.T) {
+	s, out, _, clock := newTestSender(t, DefaultLimits)
+	out.add(bot.Action{Chat: 1, Text: "one"})
+	out.add(bot.Action{Chat: 2, Text: "two"})
+	out.add(bot.Action{Chat: 2, Text: "two, a second later"})
+	s.Step(context.Background(), *clock)
+	if got := outboxDepth(t, s.metrics); got != 1 {
+		t.Errorf("after a step that sent 2 of 3, depth %v, want 1", got)
+	}
+	drain(t, s, out, clock)
+	if got := outboxDepth(t, s.metrics); got != 0 {
+		t.Errorf("after delivering everything, depth %v, want 0", got)
+	}
+}
+
+func outboxDepth(t *testing.T, m *Metrics) float64 {
+	t.Helper()
+	families, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "veiviser_outbox_depth" {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatal("no veiviser_outbox_depth")
+	return 0
+}
