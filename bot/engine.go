@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
@@ -50,7 +49,7 @@ type Config struct {
 	Store      Store
 	Now        func() time.Time // nil means time.Now
 	Log        *slog.Logger     // nil discards logs
-	Flood      ratelimit.Rate   // messages one chat may send; zero means no limit
+	Flood      Rate             // messages one chat may send; zero means no limit
 	Escalation Escalation
 	Staff      []int64 // Telegram user IDs allowed staff commands
 
@@ -172,7 +171,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 	t.s.Seen = ev.At
 	if ev.MessageID != 0 && ev.Kind != EventButton {
 		// Remember her message so /clear can delete it within Telegram's 48 hours.
-		t.change.Chat, t.change.Messages = ev.Chat, []int{ev.MessageID}
+		t.change.Chat.MessagesOf, t.change.Chat.Messages = ev.Chat, []int{ev.MessageID}
 	}
 	switch {
 	case flood == floodWarn:
@@ -186,7 +185,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 	if t.err != nil {
 		return e.failed(ctx, ev, t.s.Lang, 0, t.err)
 	}
-	if t.change.Forget == 0 {
+	if t.change.Chat.Forget == 0 {
 		t.change.Session = &t.s
 	}
 	return e.commit(ctx, t.change)
@@ -196,7 +195,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) error {
 // announcements neither, and the advisors of her open conversation are
 // told their replies will not arrive.
 func (e *Engine) blocked(ctx context.Context, ev Event) error {
-	c := Change{EventID: ev.ID, Unqueue: ev.Chat, Subscription: &Subscription{Chat: ev.Chat}}
+	c := Change{EventID: ev.ID, Chat: ChatOps{Unqueue: ev.Chat}, Subscription: &Subscription{Chat: ev.Chat}}
 	s, _, err := e.store.Session(ctx, ev.Chat)
 	if err != nil {
 		return fmt.Errorf("handle: %w", err)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/bottest"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/content"
 )
@@ -197,7 +196,7 @@ func TestFirstMessageQuestionIsAnswered(t *testing.T) {
 // TestFloodLimit: a burst from one chat gets its first messages answered,
 // one "slow down", then silence, except for danger; another chat is not affected.
 func TestFloodLimit(t *testing.T) {
-	e, st := bottest.Engine(t, "", bot.Config{Flood: ratelimit.Rate{N: 1, Per: time.Second, Burst: 3}})
+	e, st := bottest.Engine(t, "", bot.Config{Flood: bot.Rate{N: 1, Per: time.Second, Burst: 3}})
 	ctx := context.Background()
 	at := time.Unix(1_000_000, 0)
 	for range 20 {

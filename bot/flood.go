@@ -4,12 +4,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/veiviser/veiviser/bot/ratelimit"
+	"golang.org/x/time/rate"
 )
 
 // DefaultFlood is what one chat may send before the bot asks her to slow
 // down: a burst of ten messages, then one a second.
-func DefaultFlood() ratelimit.Rate { return ratelimit.Rate{N: 1, Per: time.Second, Burst: 10} }
+func DefaultFlood() Rate { return Rate{N: 1, Per: time.Second, Burst: 10} }
 
 type floodVerdict int
 
@@ -24,18 +24,22 @@ const (
 // her messages are ignored until the bucket refills. It lives in memory:
 // after a restart everyone starts with a full bucket, which is harmless.
 type floodGuard struct {
-	rate ratelimit.Rate
+	rate Rate
 	mu   sync.Mutex
 	by   map[int64]*floodState
 }
 
 type floodState struct {
-	bucket ratelimit.Bucket
+	bucket *rate.Limiter
 	warned bool
-	last   time.Time
+	// last is the latest time she wrote. The bucket is asked at no earlier
+	// time: an event can carry an earlier time than the one before it (a
+	// redelivered update), and rate.Limiter would set its clock back to it
+	// and count the time between twice.
+	last time.Time
 }
 
-func newFloodGuard(r ratelimit.Rate) *floodGuard {
+func newFloodGuard(r Rate) *floodGuard {
 	return &floodGuard{rate: r, by: map[int64]*floodState{}}
 }
 
@@ -54,11 +58,11 @@ func (g *floodGuard) check(chat int64, now time.Time) floodVerdict {
 	}
 	st := g.by[chat]
 	if st == nil {
-		st = &floodState{}
+		st = &floodState{bucket: g.rate.Limiter()}
 		g.by[chat] = st
 	}
-	st.last = now
-	if st.bucket.Allow(now, g.rate) {
+	st.last = later(st.last, now)
+	if st.bucket.AllowN(st.last, 1) {
 		st.warned = false
 		return floodOK
 	}
@@ -67,4 +71,12 @@ func (g *floodGuard) check(chat int64, now time.Time) floodVerdict {
 	}
 	st.warned = true
 	return floodWarn
+}
+
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

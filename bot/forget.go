@@ -27,7 +27,7 @@ func (t *turn) forget() {
 		t.change.Actions = append(t.change.Actions, Action{Chat: t.e.esc.Chat, Thread: tk.Thread, Lang: t.e.esc.Lang,
 			Text: t.e.forAdvisors("TicketErased", "Number", t.s.Ticket)})
 	}
-	t.change.Forget = t.ev.Chat
+	t.change.Chat.Forget = t.ev.Chat
 	if t.ev.Kind == EventButton && t.ev.MessageID != 0 {
 		// The question "delete everything?" would tell what she did.
 		t.change.Actions = append(t.change.Actions, Action{Chat: t.ev.Chat, Delete: []int{t.ev.MessageID}})
@@ -72,8 +72,8 @@ func (t *turn) clear() {
 	if len(ids) > 0 {
 		t.change.Actions = append(t.change.Actions, Action{Chat: t.ev.Chat, Delete: ids})
 	}
-	t.change.Messages = nil
-	t.change.Cleared = t.ev.Chat
+	t.change.Chat.Messages = nil
+	t.change.Chat.Cleared = t.ev.Chat
 	t.s.Screen = "menu"
 	t.send(t.tr(t.forChannel("ClearDone")), t.menuButtons())
 	t.ephemeral()

@@ -213,8 +213,7 @@ type Question struct {
 type Change struct {
 	EventID  string   // remembered so the event is handled at most once
 	Session  *Session // new state; nil when the event changed nothing
-	Forget   int64    // erase every trace of this chat first (0: none)
-	Unqueue  int64    // drop the messages queued for this chat (0: none)
+	Chat     ChatOps  // what happens to a chat's other traces: erasing, unqueueing, message IDs
 	Actions  []Action // queued for delivery
 	Question *Question
 	Taught   []uint64          // unanswered questions staff have made examples of: no longer unanswered
@@ -226,9 +225,6 @@ type Change struct {
 	// undo each other, as whole copies read before the commit would.
 	TicketOps []TicketOp
 	Advisor   *Advisor // registered or changed advisor
-	Messages  []int    // her message IDs in Chat, kept 48 hours so /clear can delete them
-	Chat      int64    // the chat Messages belong to
-	Cleared   int64    // forget the message IDs of this chat (they were deleted)
 
 	Subscription *Subscription // opt in or out of announcements
 
@@ -252,6 +248,17 @@ type Volunteer struct {
 type LangSwitch struct {
 	Lang string
 	On   bool
+}
+
+// ChatOps are what one event does to the traces of a chat kept beside its
+// session: what is queued for it and the IDs of her messages (/clear
+// deletes those), or everything (/forget). A zero chat means none.
+type ChatOps struct {
+	Forget     int64 // erase every trace of this chat first
+	Unqueue    int64 // drop the messages queued for this chat
+	Messages   []int // her message IDs in chat MessagesOf, kept 48 hours so /clear can delete them
+	MessagesOf int64
+	Cleared    int64 // forget the message IDs of this chat (they were deleted)
 }
 
 // TicketOp changes ticket Number. Apply gets the stored ticket and

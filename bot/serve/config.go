@@ -27,6 +27,7 @@ type Config struct {
 	Web         string   // address of the web chat (VEIVISER_WEB); empty: off
 	WebEmbed    []string // origins that may embed the web chat (VEIVISER_WEB_EMBED)
 	WebOnly     bool     // no Telegram: only the web chat
+	HTTP        string   // address of /healthz and /metrics (VEIVISER_HTTP), in either mode; empty: off
 	DBKey       string   // the database's secret key, kept apart (VEIVISER_DB_KEY_FILE); empty: beside the database
 	Retention   time.Duration
 	RaiseAfter  time.Duration
@@ -121,7 +122,6 @@ func Parse(args, env []string) (Config, error) {
 	tc.WebhookURL = get("VEIVISER_WEBHOOK_URL", "")
 	tc.WebhookSecret = get("VEIVISER_WEBHOOK_SECRET", "")
 	tc.Listen = get("VEIVISER_LISTEN", "127.0.0.1:8443")
-	tc.HTTPAddr = get("VEIVISER_HTTP", "127.0.0.1:9090")
 	if tc.WebhookURL != "" && !strings.HasPrefix(tc.WebhookURL, "https://") {
 		return cfg, errors.New("VEIVISER_WEBHOOK_URL must start with https:// (Telegram only calls https webhooks)")
 	}
@@ -145,6 +145,7 @@ func (cfg Config) rest(get func(name, def string) string) (Config, error) {
 		}
 	}
 	cfg.DBKey = get("VEIVISER_DB_KEY_FILE", "")
+	cfg.HTTP = get("VEIVISER_HTTP", "127.0.0.1:9090")
 	if cfg.Staff, err = userIDs("VEIVISER_STAFF", get("VEIVISER_STAFF", "")); err != nil {
 		return cfg, err
 	}

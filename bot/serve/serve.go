@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"github.com/veiviser/veiviser/bot/store"
 	"github.com/veiviser/veiviser/bot/telegram"
 	"github.com/veiviser/veiviser/bot/web"
@@ -44,7 +43,7 @@ type Options struct {
 	Outbox func(*store.Store) telegram.Store
 	// WebPerAddress replaces the web chat's limit per address: a load run
 	// comes from one address.
-	WebPerAddress ratelimit.Rate
+	WebPerAddress bot.Rate
 }
 
 // New loads the content (the directory, or what staff published, or the
@@ -120,6 +119,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 // minute, the retention purge each hour (and now), and a content reload
 // on SIGHUP. It returns once all of them have stopped.
 func (s *Server) Run(ctx context.Context) error {
+	stopOps, err := s.serveOps()
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -170,9 +173,10 @@ func (s *Server) Run(ctx context.Context) error {
 		<-ctx.Done()
 	}
 	cancel()
+	stopOps()
 	wg.Wait() // nothing may touch the store once Run returns
 	close(errs)
-	err := <-errs
+	err = <-errs
 	s.log.Info("veiviser stopped")
 	return err
 }

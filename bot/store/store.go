@@ -221,7 +221,7 @@ func (s *Store) Seen(_ context.Context, eventID string) (bool, error) {
 // disk sync serves many concurrent updates; each event's change is still
 // all or nothing.
 func (s *Store) Commit(_ context.Context, c bot.Change) error {
-	if c.Forget != 0 || c.Cleared != 0 {
+	if c.Chat.Forget != 0 || c.Chat.Cleared != 0 {
 		// Her message IDs waiting in the journal go into bbolt first, to be
 		// deleted there, so her keyed hash does not outlive this in the journal.
 		if err := s.flush(); err != nil {
@@ -244,25 +244,25 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 				return err
 			}
 		}
-		if c.Forget != 0 {
-			n, err := s.forgetChat(tx, c.Forget)
+		if c.Chat.Forget != 0 {
+			n, err := s.forgetChat(tx, c.Chat.Forget)
 			if err != nil {
 				return err
 			}
 			forgot = n > 0
 		}
-		if len(c.Messages) > 0 {
-			if err := s.recordMessages(tx, c.Chat, c.Messages, now); err != nil {
+		if len(c.Chat.Messages) > 0 {
+			if err := s.recordMessages(tx, c.Chat.MessagesOf, c.Chat.Messages, now); err != nil {
 				return err
 			}
 		}
-		if c.Cleared != 0 {
-			if err := s.clearMessages(tx, c.Cleared); err != nil {
+		if c.Chat.Cleared != 0 {
+			if err := s.clearMessages(tx, c.Chat.Cleared); err != nil {
 				return err
 			}
 		}
-		if c.Unqueue != 0 {
-			if err := unqueue(tx, c.Unqueue); err != nil {
+		if c.Chat.Unqueue != 0 {
+			if err := unqueue(tx, c.Chat.Unqueue); err != nil {
 				return err
 			}
 		}

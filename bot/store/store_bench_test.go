@@ -127,7 +127,7 @@ func BenchmarkForget(b *testing.B) {
 	fillSessions(b, s, sessions)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		if err := s.Commit(ctx, bot.Change{Forget: int64(i%sessions) + 1}); err != nil {
+		if err := s.Commit(ctx, bot.Change{Chat: bot.ChatOps{Forget: int64(i%sessions) + 1}}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -96,7 +96,7 @@ func TestForgetRemovesSessionAndQueue(t *testing.T) {
 	other := bot.Session{Chat: 6, Lang: "en"}
 	_ = s.Commit(ctx, bot.Change{Session: &sess, Actions: []bot.Action{{Chat: 5, Text: "secret"}}})
 	_ = s.Commit(ctx, bot.Change{Session: &other, Actions: []bot.Action{{Chat: 6, Text: "keep"}}})
-	if err := s.Commit(ctx, bot.Change{Forget: 5, Actions: []bot.Action{{Chat: 5, Text: "bye"}}}); err != nil {
+	if err := s.Commit(ctx, bot.Change{Chat: bot.ChatOps{Forget: 5}, Actions: []bot.Action{{Chat: 5, Text: "bye"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, found, _ := s.Session(ctx, 5); found {
@@ -139,7 +139,7 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	sess := bot.Session{Chat: chat, Lang: "en", Ticket: 1}
 	tk := bot.Ticket{Number: 1, Chat: chat, State: bot.TicketWaiting, Asked: asked}
 	const group = -100777
-	if err := s.Commit(ctx, bot.Change{Session: &sess, Tickets: []bot.Ticket{tk}, Chat: chat, Messages: []int{5, 6},
+	if err := s.Commit(ctx, bot.Change{Session: &sess, Tickets: []bot.Ticket{tk}, Chat: bot.ChatOps{MessagesOf: chat, Messages: []int{5, 6}},
 		Subscription: &bot.Subscription{Chat: chat, Lang: "en", On: true},
 		Actions: []bot.Action{
 			{Chat: chat, Text: secret},
@@ -168,7 +168,7 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	if !bytes.Contains(before, []byte(secret)) || !bytes.Contains(before, binary.BigEndian.AppendUint64(nil, uint64(chat))) {
 		t.Fatal("test is broken: the text or her subscription is not in the file before /forget")
 	}
-	if err := s.Commit(ctx, bot.Change{Forget: chat}); err != nil {
+	if err := s.Commit(ctx, bot.Change{Chat: bot.ChatOps{Forget: chat}}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(path)
@@ -309,7 +309,7 @@ func TestPendingCapsEachChat(t *testing.T) {
 func TestForgetPressesShareRewrites(t *testing.T) {
 	ctx := context.Background()
 	s, path := mustOpen(t)
-	if err := s.Commit(ctx, bot.Change{Forget: 424242}); err != nil {
+	if err := s.Commit(ctx, bot.Change{Chat: bot.ChatOps{Forget: 424242}}); err != nil {
 		t.Fatal(err)
 	}
 	if n := s.compactions.Load(); n != 0 {
@@ -321,7 +321,7 @@ func TestForgetPressesShareRewrites(t *testing.T) {
 		if err := s.Commit(ctx, bot.Change{Session: &sess}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Commit(ctx, bot.Change{Forget: sess.Chat}); err != nil {
+		if err := s.Commit(ctx, bot.Change{Chat: bot.ChatOps{Forget: sess.Chat}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,9 +8,8 @@ import (
 	"golang.org/x/net/netutil"
 )
 
-// maxConns bounds the connections a listener of ours holds at once: the
-// webhook gets one connection per Telegram delivery (40 at most by
-// default), the ops endpoints a scraper or two.
+// maxConns bounds the connections the webhook's listener holds at once:
+// one per Telegram delivery (40 at most by default).
 const maxConns = 100
 
 // newServer is an HTTP server that does not wait for ever on a client:

@@ -2,14 +2,15 @@ package telegram
 
 import (
 	"fmt"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/veiviser/veiviser/bot"
 )
 
 // Rate is N messages per period.
-type Rate = ratelimit.Rate
+type Rate = bot.Rate
 
 // Limits are the outgoing message rates Telegram allows a bot.
 type Limits struct {
@@ -35,7 +36,7 @@ const DefaultLimits = "global=29/s,chat=1/s,group=20/m,parallel=4,timeout=15s"
 // ParseLimits reads limits written like DefaultLimits; names left out keep
 // their default.
 func ParseLimits(s string) (Limits, error) {
-	l := Limits{Global: rate(29, time.Second), Chat: rate(1, time.Second), Group: rate(20, time.Minute), Parallel: 4, Timeout: 15 * time.Second}
+	l := Limits{Global: newRate(29, time.Second), Chat: newRate(1, time.Second), Group: newRate(20, time.Minute), Parallel: 4, Timeout: 15 * time.Second}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
@@ -64,7 +65,7 @@ func ParseLimits(s string) (Limits, error) {
 		if !ok || !ok2 || err != nil || count <= 0 || per == 0 {
 			return Limits{}, fmt.Errorf("send limits: %q is not like chat=1/s", part)
 		}
-		r := rate(count, per)
+		r := newRate(count, per)
 		switch name {
 		case "global":
 			l.Global = r
@@ -79,9 +80,9 @@ func ParseLimits(s string) (Limits, error) {
 	return l, nil
 }
 
-// rate is count per period. Telegram's own rates are paced evenly (no
+// newRate is count per period. Telegram's own rates are paced evenly (no
 // bursts); a rate raised far beyond them (load runs) may go out in bursts
 // of a thirtieth of it, so a step of the sender is not limited to one message.
-func rate(count int, per time.Duration) Rate {
+func newRate(count int, per time.Duration) Rate {
 	return Rate{N: count, Per: per, Burst: count / 30}
 }

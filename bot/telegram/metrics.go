@@ -33,7 +33,7 @@ func NewMetrics() *Metrics {
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veiviser_send_errors_total",
 			Help: "Failed Bot API calls, by error code."}, []string{"code"}),
 		depth: prometheus.NewGauge(prometheus.GaugeOpts{Name: "veiviser_outbox_depth",
-			Help: "Messages waiting in the outbox (up to one batch)."}),
+			Help: "Messages waiting in the outbox (up to one batch): read at each step of the sender, less those delivered since."}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "veiviser_handler_seconds",
 			Help: "Time to handle one update, from receipt to commit.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
 		flooded: prometheus.NewCounter(prometheus.CounterOpts{Name: "veiviser_updates_flooded_total",

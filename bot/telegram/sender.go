@@ -14,7 +14,6 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 )
 
 // API is the part of the Bot API the sender needs; *tg.Bot implements it.
@@ -60,8 +59,8 @@ type Sender struct {
 	log     *slog.Logger
 	metrics *Metrics
 
-	global      ratelimit.Bucket
-	chats       map[int64]*ratelimit.Bucket
+	global      *pace
+	chats       map[int64]*pace
 	pausedUntil map[int64]time.Time // per chat: after 429 or errors
 	attempts    map[int64]int       // failed attempts in a row, per chat
 	globalPause time.Time
@@ -80,7 +79,7 @@ type Sender struct {
 // NewSender returns a sender; call Run to start it.
 func NewSender(api API, outbox Outbox, records Records, limits Limits, log *slog.Logger, m *Metrics) *Sender {
 	return &Sender{api: api, outbox: outbox, records: records, limits: limits, log: log, metrics: m,
-		chats: map[int64]*ratelimit.Bucket{}, pausedUntil: map[int64]time.Time{}, attempts: map[int64]int{},
+		global: newPace(limits.Global), chats: map[int64]*pace{}, pausedUntil: map[int64]time.Time{}, attempts: map[int64]int{},
 		wake: make(chan struct{}, 1), waitUntil: sleepUntil}
 }
 
@@ -184,15 +183,17 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 		}
 		b := s.chats[chat]
 		if b == nil {
-			b = &ratelimit.Bucket{}
+			b = newPace(rate)
 			s.chats[chat] = b
 		}
-		if w := b.Wait(now, rate, len(parts)); w > 0 {
+		// A long answer's parts go one after the other once the bucket is
+		// full; it never holds room for more than its burst at once.
+		if w := b.wait(now, min(len(parts), b.lim.Burst())); w > 0 {
 			blocked[chat] = true
 			next = min(next, w)
 			continue
 		}
-		w := s.global.Wait(now, s.limits.Global, len(parts))
+		w := s.global.wait(now, len(parts))
 		if w > horizon {
 			next, full = min(next, w-horizon), false
 			break
@@ -207,8 +208,8 @@ func (s *Sender) Step(ctx context.Context, now time.Time) time.Duration {
 			break
 		}
 		at := now.Add(w)
-		b.Take(at, rate, len(parts))
-		s.global.Take(now, s.limits.Global, len(parts)) // into debt: the next booking comes later
+		b.book(at, len(parts))
+		s.global.book(now, len(parts)) // into debt: the next booking comes later
 		lane := uint64(chat) % uint64(len(lanes))
 		lanes[lane] = append(lanes[lane], planned{q, parts, at, also})
 		if opens {
@@ -410,6 +411,10 @@ func (s *Sender) settle(ctx context.Context, id uint64) {
 	if err := s.outbox.Done(ctx, id); err != nil {
 		s.log.Error("outbox done", "err", err)
 	}
+	// The depth follows the batch down as it leaves: read at the start of
+	// a step only, it said a delivered batch was still waiting until the
+	// idle sender looked again, a second later.
+	s.metrics.depth.Dec()
 }
 
 // send makes the Bot API calls for one action.

@@ -314,6 +314,26 @@ func TestSenderEditFallsBackToNewMessage(t *testing.T) {
 	}
 }
 
+// TestSenderSendsALongAnswer: an answer longer than one Telegram message
+// goes as its parts, and her next message waits until the chat's rate
+// has paid for them. A chat's bucket holds one message, so waiting for
+// room for all parts at once waited for ever and held up her chat.
+func TestSenderSendsALongAnswer(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits+",parallel=1")
+	para := string(slices.Repeat([]byte("a"), 3000))
+	out.add(bot.Action{Chat: 5, Text: para + "\n\n" + para + "\n\n" + para})
+	out.add(bot.Action{Chat: 5, Text: "next"})
+	drain(t, s, out, clock)
+	if len(api.sent) != 4 || api.sent[3].text != "next" {
+		t.Fatalf("sent %d messages, want the answer's 3 parts and then the next", len(api.sent))
+	}
+	// Three parts from a bucket of one leave it two in debt: three
+	// seconds at one a second until it holds one again.
+	if gap := api.sent[3].at.Sub(api.sent[2].at); gap < 3*time.Second-time.Millisecond {
+		t.Errorf("the next message came %v after the answer's parts, want 3s", gap)
+	}
+}
+
 func TestSplitText(t *testing.T) {
 	para := func(n int) string { return string(slices.Repeat([]byte("a"), n)) }
 	long := para(3000) + "\n\n" + para(3000) + "\n\n" + para(100)
@@ -480,4 +500,37 @@ func TestSenderProtectsTheGroup(t *testing.T) {
 			t.Errorf("message to %d: protect_content %v, want %v", m.chat, api.protect[i], want)
 		}
 	}
+}
+
+// TestSenderDepthFollowsDeliveries: the outbox depth on /metrics drops as
+// messages leave, so a step that delivered everything leaves it at 0 and
+// what waits for the chat's rate is still counted.
+func TestSenderDepthFollowsDeliveries(t *testing.T) {
+	s, out, _, clock := newTestSender(t, DefaultLimits)
+	out.add(bot.Action{Chat: 1, Text: "one"})
+	out.add(bot.Action{Chat: 2, Text: "two"})
+	out.add(bot.Action{Chat: 2, Text: "two, a second later"})
+	s.Step(context.Background(), *clock)
+	if got := outboxDepth(t, s.metrics); got != 1 {
+		t.Errorf("after a step that sent 2 of 3, depth %v, want 1", got)
+	}
+	drain(t, s, out, clock)
+	if got := outboxDepth(t, s.metrics); got != 0 {
+		t.Errorf("after delivering everything, depth %v, want 0", got)
+	}
+}
+
+func outboxDepth(t *testing.T, m *Metrics) float64 {
+	t.Helper()
+	families, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "veiviser_outbox_depth" {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatal("no veiviser_outbox_depth")
+	return 0
 }

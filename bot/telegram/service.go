@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -16,7 +15,6 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/veiviser/veiviser/bot"
 )
@@ -28,7 +26,6 @@ type Config struct {
 	WebhookURL    string // empty: long polling
 	WebhookSecret string
 	Listen        string  // address of the webhook endpoint
-	HTTPAddr      string  // address of /healthz and /metrics
 	AdvisorChat   int64   // the advisors' group; 0: no escalation
 	Staff         []int64 // users whose documents are fetched (content uploads)
 	Limits        Limits
@@ -43,13 +40,10 @@ type Handler interface {
 }
 
 // Store is the state the adapter needs besides the engine: the outbox to
-// drain, the records the sender keeps, and a way to tell that the database
-// answers.
+// drain and the records the sender keeps.
 type Store interface {
 	Outbox
 	Records
-	Ping() error
-	Counters(ctx context.Context, prefix string, since time.Time) (map[string]uint64, error)
 }
 
 // Translator gives interface strings in a language.
@@ -106,11 +100,6 @@ func New(ctx context.Context, cfg Config, engine Handler, store Store, strs Tran
 		return nil, fmt.Errorf("telegram: connect: %w", redactToken(err, cfg.Token))
 	}
 	m := NewMetrics()
-	m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "veiviser_unanswered_questions_total",
-		Help: "Free-text questions the bot could not answer."}, func() float64 {
-		c, _ := store.Counters(context.Background(), "question:unanswered", time.Time{})
-		return float64(c["question:unanswered"])
-	}))
 	s := &Service{cfg: cfg, api: api, engine: engine, store: store, strings: strs, langs: langs, metrics: m, log: log,
 		client: client, decoder: Decoder{AdvisorChat: cfg.AdvisorChat}}
 	s.sender = NewSender(api, store, store, cfg.Limits, log, m)
@@ -138,11 +127,6 @@ func (s *Service) AdvisorForum(ctx context.Context) (bool, error) {
 // outbox for the next start.
 func (s *Service) Run(ctx context.Context) error {
 	s.setProfile(ctx)
-	ops, err := s.serveOps()
-	if err != nil {
-		return err
-	}
-	defer ops.Close()
 
 	senderCtx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
 	senderDone := make(chan struct{})
@@ -307,39 +291,19 @@ func (s *Service) setProfile(ctx context.Context) {
 	}
 }
 
-// serveOps starts /healthz and /metrics.
-func (s *Service) serveOps() (*http.Server, error) {
-	if s.cfg.HTTPAddr == "" {
-		return &http.Server{}, nil
+// Health reports why the Telegram channel is not well: the last batch of
+// updates failed, or the sender has not delivered anything for a while
+// with messages waiting. nil means it is.
+func (s *Service) Health(ctx context.Context) error {
+	if s.failing.Load() {
+		return errors.New("updates are failing; see the log")
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		if err := s.store.Ping(); err != nil {
-			http.Error(w, "database not reachable", http.StatusServiceUnavailable)
-			return
-		}
-		if s.failing.Load() {
-			http.Error(w, "updates are failing; see the log", http.StatusServiceUnavailable)
-			return
-		}
-		items, _ := s.store.PendingFor(context.Background(), 1, telegramChat)
-		if !s.sender.Healthy(time.Now(), len(items)) {
-			http.Error(w, "sender stuck", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
-	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
-	if err != nil {
-		return nil, fmt.Errorf("telegram: listen %s: %w", s.cfg.HTTPAddr, err)
+	items, _ := s.store.PendingFor(ctx, 1, telegramChat)
+	if !s.sender.Healthy(time.Now(), len(items)) {
+		return errors.New("sender stuck")
 	}
-	ln = limitListener(ln)
-	srv := newServer(mux)
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("ops server", "err", err)
-		}
-	}()
-	return srv, nil
+	return nil
 }
+
+// Metrics are the channel's figures, for /metrics.
+func (s *Service) Metrics() prometheus.Gatherer { return s.metrics.Registry }

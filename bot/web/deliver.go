@@ -99,6 +99,7 @@ func (s *Server) deliver(ctx context.Context) {
 		default:
 			continue // her page is not reading: it stays queued
 		}
+		s.metrics.delivered.Inc()
 		if err := s.outbox.Done(ctx, q.ID); err != nil {
 			s.log.Error("web: outbox done", "err", err)
 		}

@@ -25,10 +25,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/net/netutil"
+	"golang.org/x/time/rate"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 )
 
 //go:embed static
@@ -66,9 +67,9 @@ type Config struct {
 	// FrameAncestors are the origins that may embed the page in an
 	// <iframe> (e.g. "https://www.centre.no"); none: it cannot be embedded.
 	FrameAncestors []string
-	MaxSessions    int            // open sessions at most (default 10,000)
-	Idle           time.Duration  // a session unused this long is let go (default 2 h)
-	PerAddress     ratelimit.Rate // requests one address may make (default perIP)
+	MaxSessions    int           // open sessions at most (default 10,000)
+	Idle           time.Duration // a session unused this long is let go (default 2 h)
+	PerAddress     bot.Rate      // requests one address may make (default perIP)
 }
 
 // Limits on what one visitor may do.
@@ -81,7 +82,7 @@ const (
 
 // perIP bounds requests from one address, kept in memory only: a burst of
 // 30, then one every half second.
-var perIP = ratelimit.Rate{N: 2, Per: time.Second, Burst: 30}
+func perIP() bot.Rate { return bot.Rate{N: 2, Per: time.Second, Burst: 30} }
 
 // Server is the web chat: the page, its API, and the delivery of the web
 // chats' outbox.
@@ -92,11 +93,12 @@ type Server struct {
 	strings Translator
 	log     *slog.Logger
 	now     func() time.Time
+	metrics *metrics
 
 	mu       sync.Mutex
 	sessions map[string]*session // by token
 	byChat   map[int64]*session
-	ips      map[string]*ratelimit.Bucket
+	ips      map[string]*rate.Limiter
 	wake     chan struct{}
 }
 
@@ -119,11 +121,23 @@ func New(cfg Config, engine Handler, outbox Outbox, strs Translator, log *slog.L
 		cfg.Idle = 2 * time.Hour
 	}
 	if cfg.PerAddress.N == 0 {
-		cfg.PerAddress = perIP
+		cfg.PerAddress = perIP()
 	}
-	return &Server{cfg: cfg, engine: engine, outbox: outbox, strings: strs, log: log, now: time.Now,
-		sessions: map[string]*session{}, byChat: map[int64]*session{}, ips: map[string]*ratelimit.Bucket{},
+	s := &Server{cfg: cfg, engine: engine, outbox: outbox, strings: strs, log: log, now: time.Now,
+		sessions: map[string]*session{}, byChat: map[int64]*session{}, ips: map[string]*rate.Limiter{},
 		wake: make(chan struct{}, 1)}
+	s.metrics = newMetrics(s.openSessions)
+	return s
+}
+
+// Metrics are the web chat's figures, for /metrics.
+func (s *Server) Metrics() prometheus.Gatherer { return s.metrics.registry }
+
+// openSessions is how many sessions are held now.
+func (s *Server) openSessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sessions)
 }
 
 // Handler serves the page and its API.
@@ -158,7 +172,7 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		if !s.allowed(r) {
-			fail(w, http.StatusTooManyRequests, "Too many requests. Please wait a moment. In danger? Call 112.")
+			s.refuse(w, refusedRateLimit, http.StatusTooManyRequests, "Too many requests. Please wait a moment. In danger? Call 112.")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -170,12 +184,12 @@ func (s *Server) headers(next http.Handler) http.Handler {
 func (s *Server) api(fn func(http.ResponseWriter, *http.Request, []byte)) http.Handler {
 	return s.headers(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.sameOrigin(r) {
-			fail(w, http.StatusForbidden, "This page may not be used from another site.")
+			s.refuse(w, refusedOrigin, http.StatusForbidden, "This page may not be used from another site.")
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
-			fail(w, http.StatusRequestEntityTooLarge, "That message is too long.")
+			s.refuse(w, refusedTooLarge, http.StatusRequestEntityTooLarge, "That message is too long.")
 			return
 		}
 		fn(w, r, body)
@@ -207,18 +221,28 @@ func (s *Server) allowed(r *http.Request) bool {
 	if err != nil {
 		ip = r.RemoteAddr
 	}
-	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The time is read under the lock, so each bucket is asked at times in
+	// order: rate.Limiter sets its clock back to an earlier time it allows
+	// and would count the time between twice.
+	now := s.now()
 	b := s.ips[ip]
 	if b == nil {
 		if len(s.ips) > 100000 {
 			clear(s.ips) // a flood of addresses: start afresh rather than grow
 		}
-		b = &ratelimit.Bucket{}
+		b = s.cfg.PerAddress.Limiter()
 		s.ips[ip] = b
 	}
-	return b.Allow(now, s.cfg.PerAddress)
+	return b.AllowN(now, 1)
+}
+
+// refuse answers a request with an error she can read, and counts it by
+// reason.
+func (s *Server) refuse(w http.ResponseWriter, reason string, code int, msg string) {
+	s.metrics.refused.WithLabelValues(reason).Inc()
+	fail(w, code, msg)
 }
 
 func fail(w http.ResponseWriter, code int, msg string) {
@@ -247,10 +271,10 @@ type request struct {
 	Message int    `json:"message"`
 }
 
-func decode(w http.ResponseWriter, body []byte) (request, bool) {
+func (s *Server) decode(w http.ResponseWriter, body []byte) (request, bool) {
 	var req request
 	if err := json.Unmarshal(body, &req); err != nil {
-		fail(w, http.StatusBadRequest, "The page sent something the server could not read. Please reload it.")
+		s.refuse(w, refusedBadRequest, http.StatusBadRequest, "The page sent something the server could not read. Please reload it.")
 		return req, false
 	}
 	return req, true
@@ -259,16 +283,22 @@ func decode(w http.ResponseWriter, body []byte) (request, bool) {
 // openSession resumes the page's session, or starts one and the
 // conversation with it.
 func (s *Server) openSession(w http.ResponseWriter, r *http.Request, body []byte) {
-	req, ok := decode(w, body)
+	req, ok := s.decode(w, body)
 	if !ok {
 		return
 	}
 	if sess := s.session(req.Token); sess != nil {
+		s.metrics.resumed.Inc()
 		writeJSON(w, map[string]any{"token": sess.token, "resumed": true})
 		return
 	}
 	sess, err := s.newSession()
 	if err != nil {
+		reason := sessionsError
+		if errors.Is(err, errFull) {
+			reason = sessionsFull
+		}
+		s.metrics.sessionsRefused.WithLabelValues(reason).Inc()
 		fail(w, http.StatusServiceUnavailable, "The chat is full right now. Please try again in a few minutes. In danger? Call 112.")
 		return
 	}
@@ -284,6 +314,9 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// errFull is the cap on open sessions reached.
+var errFull = errors.New("web: too many sessions")
+
 // newSession makes a session with a random token and chat ID.
 func (s *Server) newSession() (*session, error) {
 	var b [24]byte
@@ -294,7 +327,7 @@ func (s *Server) newSession() (*session, error) {
 	defer s.mu.Unlock()
 	s.expire()
 	if len(s.sessions) >= s.cfg.MaxSessions {
-		return nil, errors.New("web: too many sessions")
+		return nil, errFull
 	}
 	chat := bot.WebChats + int64(binary.BigEndian.Uint64(b[16:])>>4)
 	if s.byChat[chat] != nil {
@@ -302,6 +335,7 @@ func (s *Server) newSession() (*session, error) {
 	}
 	sess := &session{token: hex.EncodeToString(b[:16]), chat: chat, seen: s.now()}
 	s.sessions[sess.token], s.byChat[chat] = sess, sess
+	s.metrics.opened.Inc()
 	return sess, nil
 }
 
@@ -311,6 +345,7 @@ func (s *Server) expire() {
 		if sess.connected == 0 && s.now().Sub(sess.seen) > s.cfg.Idle {
 			delete(s.sessions, token)
 			delete(s.byChat, sess.chat)
+			s.metrics.expired.Inc()
 		}
 	}
 }
@@ -330,7 +365,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, ev bot.Event) bo
 	ev.At = s.now()
 	if err := s.engine.Handle(r.Context(), ev); err != nil {
 		s.log.Error("web: handle", "err", err)
-		fail(w, http.StatusInternalServerError, "Something went wrong. Please try again. In danger? Call 112.")
+		s.refuse(w, refusedInternal, http.StatusInternalServerError, "Something went wrong. Please try again. In danger? Call 112.")
 		return false
 	}
 	s.Wake()
@@ -340,13 +375,13 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, ev bot.Event) bo
 // sessionRequest reads a request of an open session; an unknown token
 // gets 401, and the page starts a new session.
 func (s *Server) sessionRequest(w http.ResponseWriter, body []byte) (request, *session, bool) {
-	req, ok := decode(w, body)
+	req, ok := s.decode(w, body)
 	if !ok {
 		return req, nil, false
 	}
 	sess := s.session(req.Token)
 	if sess == nil {
-		fail(w, http.StatusUnauthorized, "Your conversation has ended. The page starts a new one.")
+		s.refuse(w, refusedUnknownSession, http.StatusUnauthorized, "Your conversation has ended. The page starts a new one.")
 		return req, nil, false
 	}
 	return req, sess, true
@@ -364,14 +399,15 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	case utf8.RuneCountInString(text) > maxText:
-		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Please write at most %d characters in one message.", maxText))
+		s.refuse(w, refusedTooLong, http.StatusRequestEntityTooLarge, fmt.Sprintf("Please write at most %d characters in one message.", maxText))
 		return
 	}
-	ev := bot.Event{Chat: sess.chat, Kind: bot.EventText, Text: text}
+	ev, kind := bot.Event{Chat: sess.chat, Kind: bot.EventText, Text: text}, "text"
 	if name, args, ok := command(text); ok {
-		ev.Kind, ev.Command, ev.Text = bot.EventCommand, name, args
+		ev.Kind, ev.Command, ev.Text, kind = bot.EventCommand, name, args, "command"
 	}
 	if s.handle(w, r, ev) {
+		s.metrics.messages.WithLabelValues(kind).Inc()
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -392,10 +428,11 @@ func (s *Server) press(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	if req.Data == "" || len(req.Data) > 64 {
-		fail(w, http.StatusBadRequest, "That button is not known.")
+		s.refuse(w, refusedBadRequest, http.StatusBadRequest, "That button is not known.")
 		return
 	}
 	if s.handle(w, r, bot.Event{Chat: sess.chat, Kind: bot.EventButton, Data: req.Data, MessageID: req.Message}) {
+		s.metrics.messages.WithLabelValues("button").Inc()
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -403,7 +440,7 @@ func (s *Server) press(w http.ResponseWriter, r *http.Request, body []byte) {
 // end forgets her on the server, as /forget does, and ends the session:
 // quick exit with "end my conversation" ticked.
 func (s *Server) end(w http.ResponseWriter, r *http.Request, body []byte) {
-	req, ok := decode(w, body)
+	req, ok := s.decode(w, body)
 	if !ok {
 		return
 	}
@@ -419,6 +456,7 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, body []byte) {
 	delete(s.sessions, sess.token)
 	delete(s.byChat, sess.chat)
 	s.mu.Unlock()
+	s.metrics.ended.Inc()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -426,17 +464,17 @@ func (s *Server) end(w http.ResponseWriter, r *http.Request, body []byte) {
 // is open; what comes while it is not waits in the outbox.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if !s.sameOrigin(r) {
-		fail(w, http.StatusForbidden, "This page may not be used from another site.")
+		s.refuse(w, refusedOrigin, http.StatusForbidden, "This page may not be used from another site.")
 		return
 	}
 	sess := s.session(r.URL.Query().Get("token"))
 	if sess == nil {
-		fail(w, http.StatusUnauthorized, "Your conversation has ended. The page starts a new one.")
+		s.refuse(w, refusedUnknownSession, http.StatusUnauthorized, "Your conversation has ended. The page starts a new one.")
 		return
 	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
-		fail(w, http.StatusInternalServerError, "Streaming is not supported here.")
+		s.refuse(w, refusedInternal, http.StatusInternalServerError, "Streaming is not supported here.")
 		return
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -449,11 +487,13 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	events := sess.events
 	s.mu.Unlock()
+	s.metrics.streams.Inc()
 	defer func() {
 		s.mu.Lock()
 		sess.connected--
 		sess.seen = s.now()
 		s.mu.Unlock()
+		s.metrics.streams.Dec()
 	}()
 	s.Wake()
 	keepAlive := time.NewTicker(25 * time.Second)

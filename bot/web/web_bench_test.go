@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"github.com/veiviser/veiviser/bot"
-	"github.com/veiviser/veiviser/bot/ratelimit"
 )
 
 // unlimited lets one address do what many would: a load run.
-var unlimited = ratelimit.Rate{N: 1 << 30, Per: time.Second, Burst: 1 << 30}
+var unlimited = bot.Rate{N: 1 << 30, Per: time.Second, Burst: 1 << 30}
 
 // BenchmarkWebTurn measures one message through the web chat: a POST of
 // "/help", the engine's turn and commit, delivery and the event on her

@@ -103,6 +103,26 @@ func (c *chat) listen() {
 	}()
 }
 
+// waitClosed waits until the server has seen the page's event stream
+// close, so what comes next is queued for her return.
+func (c *chat) waitClosed() {
+	c.t.Helper()
+	sess := c.web.session(c.token)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.web.mu.Lock()
+		open := sess.connected
+		c.web.mu.Unlock()
+		if open == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatal("the server still has the event stream open after 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // next waits for the next event.
 func (c *chat) next() event {
 	c.t.Helper()
@@ -178,7 +198,7 @@ func TestWebDeliversWhatCameWhileAway(t *testing.T) {
 	c.open("en")
 	c.until("the greeting", func(ev event) bool { return hasButton(ev, "l:en") })
 	c.stop()
-	time.Sleep(50 * time.Millisecond) // the server sees the stream close
+	c.waitClosed()
 	c.post("/api/send", map[string]string{"token": c.token, "text": "/help"})
 	if code, body := c.post("/api/session", map[string]string{"token": c.token}); code != http.StatusOK || !strings.Contains(body, `"resumed":true`) {
 		t.Fatalf("resume: %d %s", code, body)

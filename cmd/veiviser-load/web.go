@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/veiviser/veiviser/bot/ratelimit"
+	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/serve"
 )
 
@@ -31,11 +31,11 @@ type webFigures struct {
 // event stream, presses and messages, each step waiting for its replies.
 // Then it opens 10,000 more sessions and reports the heap they hold.
 func (l loader) webRun(ctx context.Context) (webFigures, error) {
-	cfg, err := serve.Parse([]string{"--web-only"}, []string{"VEIVISER_DB=" + l.db + ".web", "VEIVISER_WEB=127.0.0.1:0", "LOG_LEVEL=warn"})
+	cfg, err := serve.Parse([]string{"--web-only"}, []string{"VEIVISER_DB=" + l.db + ".web", "VEIVISER_WEB=127.0.0.1:0", "VEIVISER_HTTP=127.0.0.1:0", "LOG_LEVEL=warn"})
 	if err != nil {
 		return webFigures{}, err
 	}
-	srv, err := serve.New(ctx, cfg, l.log, serve.Options{WebPerAddress: ratelimit.Rate{N: 1 << 30, Per: time.Second, Burst: 1 << 30}})
+	srv, err := serve.New(ctx, cfg, l.log, serve.Options{WebPerAddress: bot.Rate{N: 1 << 30, Per: time.Second, Burst: 1 << 30}})
 	if err != nil {
 		return webFigures{}, err
 	}

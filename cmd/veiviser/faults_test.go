@@ -43,7 +43,7 @@ func TestServeThroughFlakyAPI(t *testing.T) {
 	// retry then sends it twice, as on the real API (it has no idempotency
 	// key). The fake's slow failures take 2 s; 1 s keeps healthy calls on
 	// a loaded machine clear of the timeout.
-	startServe(t, fake, "", "VEIVISER_SEND_LIMITS=global=1000/s,chat=1000/s,timeout=1s")
+	_, ops := startServeOps(t, fake, "VEIVISER_SEND_LIMITS=global=1000/s,chat=1000/s,timeout=1s")
 	const users = 40
 	for u := range users {
 		fake.AddUpdate(telegramtest.Message(int64(30000+u), "en", "/start"))
@@ -52,7 +52,7 @@ func TestServeThroughFlakyAPI(t *testing.T) {
 	for u := range users {
 		waitSent(t, fake, int64(30000+u), 2)
 	}
-	time.Sleep(300 * time.Millisecond)
+	waitOutboxEmpty(t, fake, ops)
 	for u := range users {
 		if n := len(sentTo(fake, int64(30000+u))); n != 2 {
 			t.Errorf("user %d got %d replies, want 2", u, n)

@@ -92,6 +92,47 @@ func serveStoppable(t *testing.T, fake *telegramtest.Server, db string, extra ..
 	return logs, stop
 }
 
+// startServeOps is startServe with /metrics on an address the test
+// knows, returned, for waitOutboxEmpty.
+func startServeOps(t *testing.T, fake *telegramtest.Server, extra ...string) (*syncBuffer, string) {
+	t.Helper()
+	ops := freePort(t)
+	return startServe(t, fake, "", append([]string{"VEIVISER_HTTP=" + ops}, extra...)...), ops
+}
+
+// waitOutboxEmpty waits until serve has nothing left to send to Telegram
+// (the outbox depth on /metrics is 0): a message delivered twice is then
+// in the fake's record, and none is still on its way. Counting after a
+// fixed sleep instead passed on a slow machine by luck and waited for
+// nothing on a fast one.
+func waitOutboxEmpty(t *testing.T, fake *telegramtest.Server, ops string) {
+	t.Helper()
+	depth := "unknown"
+	if !fake.WaitFor(20*time.Second, func() bool {
+		depth = outboxDepth(ops)
+		return depth == "0"
+	}) {
+		t.Fatalf("outbox depth %s after 20 s, want 0", depth)
+	}
+}
+
+// outboxDepth reads veiviser_outbox_depth from /metrics on ops.
+func outboxDepth(ops string) string {
+	resp, err := http.Get("http://" + ops + "/metrics")
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(resp.Body)
+	for line := range strings.Lines(b.String()) {
+		if v, ok := strings.CutPrefix(line, "veiviser_outbox_depth "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "missing"
+}
+
 // sentTo returns the texts delivered to a chat, in order.
 func sentTo(fake *telegramtest.Server, chat int64) []telegramtest.Call {
 	var out []telegramtest.Call
@@ -207,7 +248,7 @@ func TestServe429Storm(t *testing.T) {
 		}
 		return nil
 	}
-	startServe(t, fake, "")
+	_, ops := startServeOps(t, fake)
 	chats := []int64{7001, 7002, 7003}
 	for _, chat := range chats {
 		fake.AddUpdate(telegramtest.Message(chat, "en", "/start"))
@@ -216,7 +257,9 @@ func TestServe429Storm(t *testing.T) {
 	}
 	for _, chat := range chats {
 		waitSent(t, fake, chat, 3)
-		time.Sleep(200 * time.Millisecond)
+	}
+	waitOutboxEmpty(t, fake, ops)
+	for _, chat := range chats {
 		msgs := sentTo(fake, chat)
 		if len(msgs) != 3 {
 			t.Errorf("chat %d got %d messages, want exactly 3", chat, len(msgs))
@@ -234,14 +277,18 @@ func TestServeRedeliveredUpdateAnsweredOnce(t *testing.T) {
 	fake := newFake(t)
 	db := filepath.Join(t.TempDir(), "serve.db")
 	startServe(t, fake, db)
-	fake.AddUpdate(telegramtest.Message(8001, "en", "/help"))
+	id := fake.AddUpdate(telegramtest.Message(8001, "en", "/help"))
 	waitSent(t, fake, 8001, 1)
-	if !fake.WaitFor(5*time.Second, func() bool { return fake.Confirmed() >= 1 }) {
+	if !fake.WaitFor(5*time.Second, func() bool { return fake.Confirmed() >= id }) {
 		t.Fatal("update never confirmed")
 	}
-	time.Sleep(300 * time.Millisecond)
-	if n := len(sentTo(fake, 8001)); n != 1 {
-		t.Errorf("%d replies to one update, want 1", n)
+	// Once confirmed it is not fetched again, and a second answer to it
+	// would be queued before the answer to her next message, which keeps
+	// her chat's order: that answer arriving second shows there was none.
+	fake.AddUpdate(telegramtest.Message(8001, "en", "/privacy"))
+	msgs := waitSent(t, fake, 8001, 2)
+	if msgs[1].Params["text"] == msgs[0].Params["text"] {
+		t.Errorf("two replies to one update")
 	}
 }
 
@@ -284,14 +331,15 @@ func TestServeWebhookSecret(t *testing.T) {
 	if code := post("", fake.Update(telegramtest.Message(9001, "en", "/start"))); code != http.StatusUnauthorized {
 		t.Errorf("missing secret answered %d, want 401", code)
 	}
-	time.Sleep(200 * time.Millisecond)
-	if n := len(sentTo(fake, 9001)); n != 0 {
-		t.Fatalf("a rejected webhook call was processed: %d replies", n)
-	}
-	if code := post(secret, fake.Update(telegramtest.Message(9001, "en", "/start"))); code != http.StatusOK {
+	if code := post(secret, fake.Update(telegramtest.Message(9001, "en", "/help"))); code != http.StatusOK {
 		t.Errorf("right secret answered %d, want 200", code)
 	}
-	waitSent(t, fake, 9001, 1)
+	// A webhook call is handled before it is answered, and her chat's
+	// messages go in order: a greeting for a rejected /start would arrive
+	// before the help.
+	if msgs := waitSent(t, fake, 9001, 1); !strings.Contains(msgs[0].Params["text"], "/menu") {
+		t.Fatalf("a rejected webhook call was processed: first reply %q", msgs[0].Params["text"][:min(40, len(msgs[0].Params["text"]))])
+	}
 }
 
 func TestServeHealthAndMetrics(t *testing.T) {

@@ -1,21 +1,16 @@
-package ratelimit
+package bot
 
 import (
 	"testing"
 	"time"
 )
 
-func TestBucketSpacesEvents(t *testing.T) {
-	r := Rate{N: 30, Per: time.Second}
-	var b Bucket
+func TestRateSpacesEvents(t *testing.T) {
+	lim := Rate{N: 30, Per: time.Second}.Limiter()
 	now := time.Unix(0, 0)
 	var times []time.Time
 	for len(times) < 100 {
-		if w := b.Wait(now, r, 1); w > 0 {
-			now = now.Add(w)
-			continue
-		}
-		b.Take(now, r, 1)
+		now = now.Add(lim.ReserveN(now, 1).DelayFrom(now))
 		times = append(times, now)
 	}
 	// In any one-second window there are at most 30 events.
@@ -30,20 +25,19 @@ func TestBucketSpacesEvents(t *testing.T) {
 	}
 }
 
-func TestBucketBurst(t *testing.T) {
-	r := Rate{N: 1, Per: time.Second, Burst: 10}
-	var b Bucket
+func TestRateBurst(t *testing.T) {
+	lim := Rate{N: 1, Per: time.Second, Burst: 10}.Limiter()
 	now := time.Unix(0, 0)
 	allowed := 0
 	for range 50 {
-		if b.Allow(now, r) {
+		if lim.AllowN(now, 1) {
 			allowed++
 		}
 	}
 	if allowed != 10 {
 		t.Errorf("burst allowed %d, want 10", allowed)
 	}
-	if !b.Allow(now.Add(time.Second), r) || b.Allow(now.Add(time.Second), r) {
+	if !lim.AllowN(now.Add(time.Second), 1) || lim.AllowN(now.Add(time.Second), 1) {
 		t.Error("after a second exactly one more should be allowed")
 	}
 }
