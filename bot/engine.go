@@ -29,6 +29,7 @@ type Engine struct {
 	content ContentStore
 	// reloadSource reads the content directory again; nil with the embedded catalog.
 	reloadSource func() (*content.Catalog, content.Report, error)
+	writeBack    func(files map[string][]byte) error
 }
 
 // Escalation configures the hand-over to human advisors.
@@ -55,12 +56,16 @@ type Config struct {
 
 	Content ContentStore                                     // versions, questions, subscribers; nil turns staff content tools off
 	Reload  func() (*content.Catalog, content.Report, error) // reads the content directory; nil with the embedded catalog
+	// WriteBack writes published content into the content directory, so
+	// what staff and volunteers publish from Telegram is what a reload or
+	// a restart reads; nil with the embedded catalog.
+	WriteBack func(files map[string][]byte) error
 }
 
 // New returns an engine ready to handle events.
 func New(cfg Config) *Engine {
 	e := &Engine{strings: cfg.Strings, store: cfg.Store, now: cfg.Now, log: cfg.Log, flood: newFloodGuard(cfg.Flood),
-		esc: cfg.Escalation, staff: map[int64]bool{}, content: cfg.Content, reloadSource: cfg.Reload}
+		esc: cfg.Escalation, staff: map[int64]bool{}, content: cfg.Content, reloadSource: cfg.Reload, writeBack: cfg.WriteBack}
 	for _, id := range cfg.Staff {
 		e.staff[id] = true
 	}

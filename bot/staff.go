@@ -132,6 +132,12 @@ func (e *Engine) makeLive(ctx context.Context, v Version, files map[string][]byt
 	if err != nil {
 		return e.forAdvisors("StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors())
 	}
+	if e.writeBack != nil {
+		if err := e.writeBack(files); err != nil {
+			e.log.Error("write content directory", "err", err)
+			return e.forAdvisors("Error")
+		}
+	}
 	n, err := e.content.Publish(ctx, v, files)
 	if err != nil {
 		e.log.Error("publish content", "err", err)

@@ -8,7 +8,9 @@ import (
 	"sync"
 )
 
-//go:embed catalog/*.yaml
+// The whole folder: its YAML files and any recordings under audio/.
+//
+//go:embed catalog
 var embedded embed.FS
 
 // Embedded is the catalog built into the binary, used when no content

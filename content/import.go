@@ -1,11 +1,13 @@
 package content
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 )
@@ -195,6 +197,47 @@ func writeFiles(dir string, files map[string][]byte) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// WriteDir makes the content directory dir hold exactly files: it writes
+// the files that differ from what is there (each replaced whole, through
+// a temporary file), and removes the topic files and recordings that are
+// no longer part of the content, so that what was published from Telegram
+// (a volunteer's review, a recording) is what the directory holds after a
+// restart or a reload. Other files (README, .git) are left alone.
+func WriteDir(dir string, files map[string][]byte) error {
+	changed := map[string][]byte{}
+	for name, data := range files {
+		if old, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.Equal(old, data) {
+			changed[name] = data
+		}
+	}
+	for name := range changed {
+		if path.Dir(name) == AudioDir {
+			if err := os.MkdirAll(filepath.Join(dir, AudioDir), 0o755); err != nil {
+				return fmt.Errorf("write content: %w", err)
+			}
+			break
+		}
+	}
+	if err := writeFiles(dir, changed); err != nil {
+		return fmt.Errorf("write content: %w", err)
+	}
+	var errs []error
+	for _, pattern := range []string{"*.yaml", AudioDir + "/*"} {
+		names, _ := fs.Glob(os.DirFS(dir), pattern)
+		for _, name := range names {
+			if _, keep := files[name]; !keep {
+				if err := os.Remove(filepath.Join(dir, name)); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("write content: %w", err)
+	}
+	return nil
 }
 
 // overlayFS is a directory whose *.yaml files are read from memory.

@@ -75,8 +75,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 		log.Info("escalation to advisors is off: VEIVISER_ADVISOR_CHAT is not set")
 	}
 	var reload func() (*content.Catalog, content.Report, error)
+	var writeBack func(map[string][]byte) error
 	if cfg.ContentDir != "" {
 		reload = func() (*content.Catalog, content.Report, error) { return content.LoadDir(cfg.ContentDir) }
+		writeBack = func(files map[string][]byte) error { return content.WriteDir(cfg.ContentDir, files) }
 	} else if v, files, found, err := st.Version(ctx, 0); err == nil && found {
 		// Content published from Telegram outlives restarts.
 		if published, _, err := content.FromCheckedFiles(files); err == nil {
@@ -92,7 +94,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 		debug.FreeOSMemory()
 	}()
 	engine := bot.New(bot.Config{Catalog: cat, Strings: strs, Store: st, Log: log, Flood: bot.DefaultFlood(), Staff: cfg.Staff,
-		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter, Advisors: cfg.Advisors}, Content: st, Reload: reload})
+		Escalation: bot.Escalation{Chat: cfg.AdvisorChat, RaiseAfter: cfg.RaiseAfter, Advisors: cfg.Advisors}, Content: st, Reload: reload, WriteBack: writeBack})
 	s := &Server{cfg: cfg, log: log, store: st, engine: engine}
 	if cfg.Web != "" {
 		s.web = web.New(web.Config{FrameAncestors: cfg.WebEmbed, PerAddress: opt.WebPerAddress}, engine, st, strs, log)

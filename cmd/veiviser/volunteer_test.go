@@ -235,3 +235,39 @@ func TestStaleRecordingWarned(t *testing.T) {
 }
 
 func firstLine(s string) string { line, _, _ := strings.Cut(s, "\n"); return line }
+
+// TestPublishedRecordingLandsInContentDir: with a content directory, what
+// a volunteer records and staff publish from Telegram is written into the
+// directory (the recording under audio/, its YAML), so a /reload or a
+// restart reads it instead of losing it.
+func TestPublishedRecordingLandsInContentDir(t *testing.T) {
+	fake := newFake(t)
+	dir := copyContent(t)
+	startServe(t, fake, "", "VEIVISER_STAFF=111", "VEIVISER_CONTENT_DIR="+dir)
+	staff := &chatLog{t: t, fake: fake, chat: 111}
+	vol := &chatLog{t: t, fake: fake, chat: 333}
+	fake.AddUpdate(telegramtest.Message(111, "nb", "/volunteer add 333 Amina so"))
+	staff.next("Amina")
+	fake.AddUpdate(telegramtest.Message(333, "nb", "/review"))
+	shown := vol.next("SO · ")
+	entry := strings.Split(buttonData(t, shown, "🎙"), ":")[3]
+	fake.AddUpdate(telegramtest.Callback(333, 1, buttonData(t, shown, "🎙")))
+	vol.next("")
+	fake.AddUpdate(fake.Voice(333, voiceNote))
+	staff.next("🎙 " + entry + "/so")
+	fake.AddUpdate(telegramtest.Message(111, "nb", "/publish"))
+	staff.next("#1")
+	got, err := os.ReadFile(filepath.Join(dir, content.AudioFile(entry, "so")))
+	if err != nil || !bytes.Equal(got, voiceNote) {
+		t.Fatalf("the recording is not in the content directory: %v", err)
+	}
+	fake.AddUpdate(telegramtest.Message(111, "nb", "/reload"))
+	staff.next("#2")
+	cat, _, err := content.LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cat.Entry(entry).Recording("so") == nil {
+		t.Error("the directory's content does not name the recording")
+	}
+}
