@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -210,6 +211,10 @@ func TestStaleRecordingWarned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	files, err = content.ApplyReview(files, content.Review{Entry: "legal-aid", Lang: "so", By: "Amina", From: e.SourceHash()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	write := func(name string, data []byte) {
 		t.Helper()
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
@@ -224,6 +229,11 @@ func TestStaleRecordingWarned(t *testing.T) {
 	code, out, _ := runCmd(t, "content", "check", dir)
 	if code != 0 || strings.Contains(out, "recording is stale") {
 		t.Fatalf("a fresh recording: exit %d\n%s", code, out)
+	}
+	// Stats count the recording, and the review by the reviewer's name.
+	_, out, _ = runCmd(t, "content", "stats", dir)
+	if !regexp.MustCompile(`(?m)^\s*Amina\s+so\s+1\s*$`).MatchString(out) || !regexp.MustCompile(`(?m)^\s*so(\s+\S+){6}\s+1\s+\d+\s*$`).MatchString(out) {
+		t.Errorf("content stats after one review and one recording:\n%s", out)
 	}
 	nb := e.Text["nb"].Body
 	changed := strings.Replace(string(files[e.File]), firstLine(nb), firstLine(nb)+" Ring oss.", 1)
