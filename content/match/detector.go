@@ -117,6 +117,9 @@ func (d *detector) probability(ws []string) (whole, windows float64) {
 // words carries little evidence, and one strong word of it ("tomorrow",
 // "kill") should not be enough, so short messages need more.
 func (d *detector) acute(ws []string) bool {
+	if len(d.w) == 0 {
+		return false
+	}
 	threshold := d.threshold
 	if len(ws) <= shortMessage {
 		threshold = d.short

@@ -139,6 +139,8 @@ func TestCrossValidation(t *testing.T) {
 			set.DangerWindow = x
 		case "last":
 			set.LastWindow = x
+		case "calmveto":
+			set.CalmVeto = x
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:

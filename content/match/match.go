@@ -122,6 +122,7 @@ type Settings struct {
 	L2           float64 // the detector's weight decay
 	Epochs       int     // the detector's passes over the examples
 	NoPhrases    bool    // leave the staff danger phrases out (to measure the detector alone)
+	CalmVeto     float64 // a staff phrase does not decide when a calm example is this much nearer than any acute one (0: off)
 }
 
 // DefaultSettings are the settings New uses.
@@ -140,8 +141,9 @@ func DefaultSettings() Settings {
 		ChatScore:     0.5,
 		Danger:        0.3,
 		DangerShort:   0.45,
-		DangerWindow:  0.45,
+		DangerWindow:  0.55,
 		NearAcute:     0.4,
+		CalmVeto:      0.12,
 		Balance:       0.5,
 		CalmWeight:    3,
 		L2:            1e-6,
@@ -315,7 +317,7 @@ func (m *Matcher) Search(question, lang string) Answer {
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
 	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
-	a.Emergency = phrase && !m.set.NoPhrases || m.cry(ws) || len(m.danger.w) > 0 && m.danger.acute(ws) || m.nearAcute(&s.whole)
+	a.Emergency = m.dangerNow(ws, phrase, &s.whole)
 	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
@@ -444,6 +446,24 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
 	ranked := m.rank(ws, s)
 	return slices.Clone(ranked[:min(n, len(ranked))])
+}
+
+// dangerNow decides whether a message (normalised words ws, phrase when it
+// has a staff danger phrase, n what the classifier found for it) means
+// danger now.
+func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) bool {
+	return phrase && !m.set.NoPhrases && !m.calmShape(n) || m.cry(ws) || m.danger.acute(ws) || m.nearAcute(n)
+}
+
+// calmShape reports a message clearly nearer to a not-acute example than
+// to any acute one. A staff phrase is an override, but its words also
+// tell of violence in the past ("he hit me two years ago"), ask about the
+// law ("what does the law say about rape") or complain about an exam that
+// "kills me"; staff wrote those shapes down as not acute, and a message
+// that is one of them is not decided by the phrase alone (the detector,
+// the cry for help and the acute examples still are).
+func (m *Matcher) calmShape(n *near) bool {
+	return m.set.CalmVeto > 0 && n.calm > n.acute+m.set.CalmVeto
 }
 
 // nearAcute reports a message that is nearly one of the acute examples,
