@@ -10,11 +10,16 @@ import (
 )
 
 // referenceGrams is the character n-grams of "<w>" the plain way: every
-// substring of minGram to maxGram runes, as strings.
+// substring of minGram to maxGram runes (thaiMinGram to thaiMaxGram for
+// Thai), as strings.
 func referenceGrams(w string) []string {
 	r := []rune("<" + w + ">")
 	var out []string
-	for n := minGram; n <= maxGram; n++ {
+	lo, hi := minGram, maxGram
+	if unsegmented(w) {
+		lo, hi = thaiMinGram, thaiMaxGram
+	}
+	for n := lo; n <= hi; n++ {
 		for i := 0; i+n <= len(r); i++ {
 			out = append(out, string(r[i:i+n]))
 		}
