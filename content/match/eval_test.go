@@ -161,6 +161,8 @@ func TestCrossValidation(t *testing.T) {
 			set.LastWindow = x
 		case "calmveto":
 			set.CalmVeto = x
+		case "sure2":
+			set.DangerSure = x
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:

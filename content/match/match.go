@@ -122,7 +122,8 @@ type Settings struct {
 	L2           float64 // the detector's weight decay
 	Epochs       int     // the detector's passes over the examples
 	NoPhrases    bool    // leave the staff danger phrases out (to measure the detector alone)
-	CalmVeto     float64 // a staff phrase does not decide when a calm example is this much nearer than any acute one (0: off)
+	CalmVeto     float64 // a staff phrase does not decide when a calm example is this much nearer than any acute one (0: off)…
+	DangerSure   float64 // …and the detector's threshold for such a message
 }
 
 // DefaultSettings are the settings New uses.
@@ -144,6 +145,7 @@ func DefaultSettings() Settings {
 		DangerWindow:  0.55,
 		NearAcute:     0.4,
 		CalmVeto:      0.12,
+		DangerSure:    0.6,
 		Balance:       0.5,
 		CalmWeight:    3,
 		L2:            1e-6,
@@ -452,16 +454,18 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 // has a staff danger phrase, n what the classifier found for it) means
 // danger now.
 func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) bool {
-	return phrase && !m.set.NoPhrases && !m.calmShape(n) || m.cry(ws) || m.danger.acute(ws) || m.nearAcute(n)
+	calm := m.calmShape(n)
+	return phrase && !m.set.NoPhrases && !calm || m.cry(ws) || m.danger.acute(ws, calm) || m.nearAcute(n)
 }
 
 // calmShape reports a message clearly nearer to a not-acute example than
 // to any acute one. A staff phrase is an override, but its words also
 // tell of violence in the past ("he hit me two years ago"), ask about the
 // law ("what does the law say about rape") or complain about an exam that
-// "kills me"; staff wrote those shapes down as not acute, and a message
-// that is one of them is not decided by the phrase alone (the detector,
-// the cry for help and the acute examples still are).
+// "kills me", and the detector weighs "kill" and "knife" heavily in any
+// sentence; staff wrote those shapes down as not acute. Such a message is
+// not decided by a phrase alone, and the detector must be sure of it (a
+// cry for help and the acute examples still decide as always).
 func (m *Matcher) calmShape(n *near) bool {
 	return m.set.CalmVeto > 0 && n.calm > n.acute+m.set.CalmVeto
 }
