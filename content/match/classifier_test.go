@@ -130,12 +130,12 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 	set.Epochs = 60
 	d := trainDetector(cs, vocab, pos, calm, neg, set)
 	for _, s := range []string{"he hits me now", "help he is here"} {
-		if !d.acute(words(s), false) {
+		if acute, _ := d.acute(words(s), false); !acute {
 			t.Errorf("%q not acute after training on it (p=%.2f)", s, first(d.probability(words(s))))
 		}
 	}
 	for _, s := range []string{"how do i renew my permit", "where is the doctor"} {
-		if d.acute(words(s), false) {
+		if acute, _ := d.acute(words(s), false); acute {
 			t.Errorf("%q acute after training on it as not (p=%.2f)", s, first(d.probability(words(s))))
 		}
 	}

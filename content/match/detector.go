@@ -114,14 +114,15 @@ func (d *detector) probability(ws []string) (whole, windows float64) {
 	return whole, windows
 }
 
-// acute is whether the message means danger now. A message of a few
-// words carries little evidence, and one strong word of it ("tomorrow",
-// "kill") should not be enough, so short messages need more. A message
-// shaped like a not-acute example (calm, see Matcher.calmShape) needs the
-// detector to be sure.
-func (d *detector) acute(ws []string, calm bool) bool {
+// acute is whether the message means danger now, and how likely the
+// detector finds danger in it (the whole message or its most alarming
+// window, whichever is higher). A message of a few words carries little
+// evidence, and one strong word of it ("tomorrow", "kill") should not be
+// enough, so short messages need more. A message shaped like a not-acute
+// example (calm, see Matcher.calmShape) needs the detector to be sure.
+func (d *detector) acute(ws []string, calm bool) (bool, float64) {
 	if len(d.w) == 0 {
-		return false
+		return false, 0
 	}
 	threshold, window := d.threshold, d.window
 	if len(ws) <= shortMessage {
@@ -131,7 +132,7 @@ func (d *detector) acute(ws []string, calm bool) bool {
 		threshold, window = max(threshold, d.sure), max(window, d.sure)
 	}
 	whole, windows := d.probability(ws)
-	return whole >= threshold || windows >= window
+	return whole >= threshold || windows >= window, max(whole, windows)
 }
 
 // shortMessage is the most words a message has for the short threshold.

@@ -163,6 +163,8 @@ func TestCrossValidation(t *testing.T) {
 			set.CalmVeto = x
 		case "sure2":
 			set.DangerSure = x
+		case "phraselong":
+			set.PhraseLong = x
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:

@@ -124,6 +124,7 @@ type Settings struct {
 	NoPhrases    bool    // leave the staff danger phrases out (to measure the detector alone)
 	CalmVeto     float64 // a staff phrase does not decide when a calm example is this much nearer than any acute one (0: off)…
 	DangerSure   float64 // …and the detector's threshold for such a message
+	PhraseLong   float64 // in a message longer than one window a staff phrase decides only when the detector gives this
 }
 
 // DefaultSettings are the settings New uses.
@@ -146,6 +147,7 @@ func DefaultSettings() Settings {
 		NearAcute:     0.4,
 		CalmVeto:      0.12,
 		DangerSure:    0.6,
+		PhraseLong:    0.45,
 		Balance:       0.5,
 		CalmWeight:    3,
 		L2:            1e-6,
@@ -455,7 +457,15 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 // danger now.
 func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) bool {
 	calm := m.calmShape(n)
-	return phrase && !m.set.NoPhrases && !calm || m.cry(ws) || m.danger.acute(ws, calm) || m.nearAcute(n)
+	acute, p := m.danger.acute(ws, calm)
+	// In a message longer than one window a staff phrase is one sentence
+	// of her story, often of what happened before ("he hit me for years,
+	// now I live alone; can I…"): it decides only where the detector
+	// finds danger likely in some part of the message too.
+	if len(ws) > window && len(m.danger.w) > 0 && p < m.set.PhraseLong {
+		phrase = false
+	}
+	return phrase && !m.set.NoPhrases && !calm || m.cry(ws) || acute || m.nearAcute(n)
 }
 
 // calmShape reports a message clearly nearer to a not-acute example than
