@@ -456,7 +456,10 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 // has a staff danger phrase, n what the classifier found for it) means
 // danger now.
 func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) bool {
-	calm := m.calmShape(n)
+	// A message of a few words has nothing beside its danger words that
+	// could make it everyday talk: its shape says nothing. (A Thai "word"
+	// is a run of words, so Thai is judged by its shape at any length.)
+	calm := (len(ws) > shortMessage || unsegmented(ws[0])) && m.calmShape(n)
 	acute, p := m.danger.acute(ws, calm)
 	// In a message longer than one window a staff phrase is one sentence
 	// of her story, often of what happened before ("he hit me for years,
