@@ -10,11 +10,16 @@ import (
 )
 
 // referenceGrams is the character n-grams of "<w>" the plain way: every
-// substring of minGram to maxGram runes, as strings.
+// substring of minGram to maxGram runes (thaiMinGram to thaiMaxGram for
+// Thai), as strings.
 func referenceGrams(w string) []string {
 	r := []rune("<" + w + ">")
 	var out []string
-	for n := minGram; n <= maxGram; n++ {
+	lo, hi := minGram, maxGram
+	if unsegmented(w) {
+		lo, hi = thaiMinGram, thaiMaxGram
+	}
+	for n := lo; n <= hi; n++ {
 		for i := 0; i+n <= len(r); i++ {
 			out = append(out, string(r[i:i+n]))
 		}
@@ -125,12 +130,12 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 	set.Epochs = 60
 	d := trainDetector(cs, vocab, pos, calm, neg, set)
 	for _, s := range []string{"he hits me now", "help he is here"} {
-		if !d.acute(words(s)) {
+		if acute, _ := d.acute(words(s), false); !acute {
 			t.Errorf("%q not acute after training on it (p=%.2f)", s, first(d.probability(words(s))))
 		}
 	}
 	for _, s := range []string{"how do i renew my permit", "where is the doctor"} {
-		if d.acute(words(s)) {
+		if acute, _ := d.acute(words(s), false); acute {
 			t.Errorf("%q acute after training on it as not (p=%.2f)", s, first(d.probability(words(s))))
 		}
 	}

@@ -36,6 +36,10 @@ func TestDangerCases(t *testing.T) {
 		{"ThaiBookshelf", "ตู้หนังสือ", false},
 		{"ThaiOneAM", "ตีหนึ่ง", false},
 		{"RenewPermit", "how do I renew my residence permit", false},
+		{"HeatIsKilling", "the heat is killing me today", false},
+		{"KnifeForOnions", "I need a knife to cut the onions", false},
+		{"LongStoryOfThePast", "my husband hit me three years ago, now we are divorced and I live alone with the kids. " +
+			"I want to apply for my own residence permit, can I use the police report from back then?", false},
 	}
 	// Missing danger is the costly mistake: every acute case must be
 	// flagged. A false alarm only shows the numbers once too often: the

@@ -21,6 +21,7 @@ type detector struct {
 	threshold float64
 	short     float64   // the threshold for messages of shortMessage words or fewer
 	window    float64   // the threshold for one window of a long message
+	sure      float64   // the threshold for a message shaped like a not-acute example
 	scratch   sync.Pool // *detectScratch
 }
 
@@ -40,7 +41,7 @@ const (
 func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, set Settings) *detector {
 	docs := append(append(append([][]uint64{}, pos...), calm...), neg...)
 	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort),
-		window: max(set.Danger, set.DangerWindow)}
+		window: max(set.Danger, set.DangerWindow), sure: set.DangerSure}
 	d.w = make([]float32, len(d.vocab.idf))
 	vs := make([]vector, len(docs))
 	parallel(len(docs), func(i int) { vs[i] = d.vocab.vectorize(docs[i], vector{}) })
@@ -113,16 +114,25 @@ func (d *detector) probability(ws []string) (whole, windows float64) {
 	return whole, windows
 }
 
-// acute is whether the message means danger now. A message of a few
-// words carries little evidence, and one strong word of it ("tomorrow",
-// "kill") should not be enough, so short messages need more.
-func (d *detector) acute(ws []string) bool {
-	threshold := d.threshold
+// acute is whether the message means danger now, and how likely the
+// detector finds danger in it (the whole message or its most alarming
+// window, whichever is higher). A message of a few words carries little
+// evidence, and one strong word of it ("tomorrow", "kill") should not be
+// enough, so short messages need more. A message shaped like a not-acute
+// example (calm, see Matcher.calmShape) needs the detector to be sure.
+func (d *detector) acute(ws []string, calm bool) (bool, float64) {
+	if len(d.w) == 0 {
+		return false, 0
+	}
+	threshold, window := d.threshold, d.window
 	if len(ws) <= shortMessage {
 		threshold = d.short
 	}
+	if calm {
+		threshold, window = max(threshold, d.sure), max(window, d.sure)
+	}
 	whole, windows := d.probability(ws)
-	return whole >= threshold || windows >= d.window
+	return whole >= threshold || windows >= window, max(whole, windows)
 }
 
 // shortMessage is the most words a message has for the short threshold.

@@ -13,6 +13,14 @@ import (
 const (
 	minGram = 3
 	maxGram = 5
+	// Thai is written without spaces: a "word" here is a run of several
+	// words, and its syllables are one to three runes (a consonant with
+	// its vowel and tone marks). Two- and three-rune n-grams are about a
+	// syllable, and shared by two ways of saying the same thing; longer
+	// ones mostly straddle the boundary between two words, which another
+	// phrasing does not share. Cross-validation: Thai top-3 0.76 -> 0.82.
+	thaiMinGram = 2
+	thaiMaxGram = 3
 )
 
 // appendFeatures appends the hashed features of the normalised words ws.
@@ -41,7 +49,11 @@ func appendFeatures(dst []uint64, ws []string) []uint64 {
 		o = append(o, end, end+1)
 		// o[k] is where rune k of "<w>" starts; o[len(o)-1] is the end.
 		runes := len(o) - 1
-		for n := minGram; n <= maxGram; n++ {
+		lo, hi := minGram, maxGram
+		if unsegmented(w) {
+			lo, hi = thaiMinGram, thaiMaxGram
+		}
+		for n := lo; n <= hi; n++ {
 			for k := 0; k+n <= runes; k++ {
 				dst = append(dst, gramHash(w, o[k], o[k+n]))
 			}

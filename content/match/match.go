@@ -122,6 +122,9 @@ type Settings struct {
 	L2           float64 // the detector's weight decay
 	Epochs       int     // the detector's passes over the examples
 	NoPhrases    bool    // leave the staff danger phrases out (to measure the detector alone)
+	CalmVeto     float64 // a staff phrase does not decide when a calm example is this much nearer than any acute one (0: off)…
+	DangerSure   float64 // …and the detector's threshold for such a message
+	PhraseLong   float64 // in a message longer than one window a staff phrase decides only when the detector gives this
 }
 
 // DefaultSettings are the settings New uses.
@@ -140,8 +143,11 @@ func DefaultSettings() Settings {
 		ChatScore:     0.5,
 		Danger:        0.3,
 		DangerShort:   0.45,
-		DangerWindow:  0.45,
+		DangerWindow:  0.55,
 		NearAcute:     0.4,
+		CalmVeto:      0.12,
+		DangerSure:    0.6,
+		PhraseLong:    0.45,
 		Balance:       0.5,
 		CalmWeight:    3,
 		L2:            1e-6,
@@ -315,7 +321,7 @@ func (m *Matcher) Search(question, lang string) Answer {
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
 	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
-	a.Emergency = phrase && !m.set.NoPhrases || m.cry(ws) || len(m.danger.w) > 0 && m.danger.acute(ws) || m.nearAcute(&s.whole)
+	a.Emergency = m.dangerNow(ws, phrase, &s.whole)
 	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
@@ -444,6 +450,37 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
 	ranked := m.rank(ws, s)
 	return slices.Clone(ranked[:min(n, len(ranked))])
+}
+
+// dangerNow decides whether a message (normalised words ws, phrase when it
+// has a staff danger phrase, n what the classifier found for it) means
+// danger now.
+func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) bool {
+	// A message of a few words has nothing beside its danger words that
+	// could make it everyday talk: its shape says nothing. (A Thai "word"
+	// is a run of words, so Thai is judged by its shape at any length.)
+	calm := (len(ws) > shortMessage || unsegmented(ws[0])) && m.calmShape(n)
+	acute, p := m.danger.acute(ws, calm)
+	// In a message longer than one window a staff phrase is one sentence
+	// of her story, often of what happened before ("he hit me for years,
+	// now I live alone; can I…"): it decides only where the detector
+	// finds danger likely in some part of the message too.
+	if len(ws) > window && len(m.danger.w) > 0 && p < m.set.PhraseLong {
+		phrase = false
+	}
+	return phrase && !m.set.NoPhrases && !calm || m.cry(ws) || acute || m.nearAcute(n)
+}
+
+// calmShape reports a message clearly nearer to a not-acute example than
+// to any acute one. A staff phrase is an override, but its words also
+// tell of violence in the past ("he hit me two years ago"), ask about the
+// law ("what does the law say about rape") or complain about an exam that
+// "kills me", and the detector weighs "kill" and "knife" heavily in any
+// sentence; staff wrote those shapes down as not acute. Such a message is
+// not decided by a phrase alone, and the detector must be sure of it (a
+// cry for help and the acute examples still decide as always).
+func (m *Matcher) calmShape(n *near) bool {
+	return m.set.CalmVeto > 0 && n.calm > n.acute+m.set.CalmVeto
 }
 
 // nearAcute reports a message that is nearly one of the acute examples,

@@ -90,7 +90,57 @@ func asciiFold(s string) string {
 // words splits text into normalised words. Splitting the folded text
 // directly gives the same words as splitting normalize's result, without
 // joining them first.
-func words(s string) []string { return strings.Fields(fold(s)) }
+func words(s string) []string {
+	ws := strings.Fields(fold(s))
+	for i, w := range ws {
+		ws[i] = unstretch(w)
+	}
+	return ws
+}
+
+// unstretch writes a letter typed three times or more in a row once:
+// "heeelp", "ሓገዝዝዝ", "ช่วยยยย", "помогитееее" are how a cry is typed in
+// a hurry, and the stretched word shares no n-gram or concept form with
+// the word. A doubled letter stays doubled; digits stay as typed (555 is
+// Thai laughter, 112 a number).
+func unstretch(w string) string {
+	if !stretched(w) {
+		return w
+	}
+	rs := []rune(w)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j] == rs[i] {
+			j++
+		}
+		n := j - i
+		if n >= 3 && !unicode.IsDigit(rs[i]) {
+			n = 1
+		}
+		for range n {
+			b.WriteRune(rs[i])
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// stretched reports a letter three times in a row in w.
+func stretched(w string) bool {
+	prev, run := rune(-1), 0
+	for _, r := range w {
+		if r == prev {
+			run++
+		} else {
+			prev, run = r, 1
+		}
+		if run == 3 && !unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
 
 // invisible reports runes left out entirely: tatweel, joiners and direction
 // marks are typed inconsistently, and apostrophes belong to the word

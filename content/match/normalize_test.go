@@ -31,3 +31,14 @@ func TestNormalizeScripts(t *testing.T) {
 		})
 	}
 }
+
+func TestUnstretch(t *testing.T) {
+	for in, want := range map[string]string{
+		"heeelp": "help", "hello": "hello", "helllllo": "helo", "555": "555",
+		"ሓገዝዝዝ": words("ሓገዝ")[0], "ช่วยยยย": "ช่วย", "112": "112",
+	} {
+		if got := words(in)[0]; got != want {
+			t.Errorf("words(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
