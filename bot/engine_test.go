@@ -138,7 +138,17 @@ func TestRelatedFromEmergencyCardAnswersBelow(t *testing.T) {
 // without panicking, with button data Telegram accepts.
 func FuzzHandle(f *testing.F) {
 	const advisors = -100777
-	e, st := bottest.Engine(f, "", bot.Config{Staff: []int64{9}, Escalation: bot.Escalation{Chat: advisors}})
+	e, st := bottest.EngineWithContent(f, bot.Config{Staff: []int64{9}, Escalation: bot.Escalation{Chat: advisors}})
+	// Staff and a volunteer too, so the review and its buttons are fuzzed.
+	if err := e.Handle(context.Background(), bot.Event{Chat: 9, Kind: bot.EventCommand, Command: "volunteer", Text: "add 9 Fuzz so ar"}); err != nil {
+		f.Fatal(err)
+	}
+	drain(f, st)
+	f.Add(0, "", "review", "rv:ok:so:legal-aid:00000000", false, 0)
+	f.Add(1, "", "", "rv:voice:so:emergency-numbers:abc", false, 0)
+	f.Add(4, "OggS", "", "au:legal-aid", false, 0)
+	f.Add(2, "add 12 A so", "volunteer", "rv:edit:ar:fgm:", false, 0)
+	f.Add(2, "so on", "voicefirst", "rv:skip:ti:x:y:z", false, 0)
 	f.Add(0, "hello", "start", "e:privacy", false, 0)
 	f.Add(1, "", "", "l:ar", false, 0)
 	f.Add(2, "topic_residence", "start", "t:../../x", false, 0)
@@ -150,6 +160,11 @@ func FuzzHandle(f *testing.F) {
 	f.Add(2, "legal-aid th", "preview", "", false, 0)
 	f.Fuzz(func(t *testing.T, kind int, text, cmd, data string, advisor bool, thread int) {
 		ev := bot.Event{Chat: 9, Kind: bot.EventKind(uint(kind) % 6), Text: text, Command: cmd, Data: data}
+		if ev.Kind == bot.EventMedia {
+			// A voice note whose bytes are the text: a recording or not.
+			ev.Voice = len(text)%2 == 0
+			ev.Fetch = func(context.Context) ([]byte, error) { return []byte(text), nil }
+		}
 		if advisor {
 			ev.Chat, ev.Advisor, ev.From, ev.Thread = advisors, true, 5, thread
 		}
@@ -157,7 +172,7 @@ func FuzzHandle(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, a := range drain(t, st) {
-			if a.Text == "" && a.CopyMessage == 0 && len(a.Delete) == 0 {
+			if a.Text == "" && a.CopyMessage == 0 && len(a.Delete) == 0 && a.Voice == nil {
 				t.Fatalf("empty message for %+v", ev)
 			}
 			for _, row := range a.Buttons {
