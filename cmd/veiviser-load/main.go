@@ -76,7 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fl.IntVar(&c.parallel, "parallel", 0, "Bot API calls Veiviser's sender makes at once (0: serve's default)")
 	fl.BoolVar(&c.echoTuned, "echo-tuned", false, "give the echo bot Veiviser's HTTP client (requests sent whole, connections kept)")
 	fl.BoolVar(&c.json, "json", false, "print the figures as JSON")
-	fl.BoolVar(&c.web, "web", false, "also: the same conversations through the web chat, beside the Telegram figures, and the heap of 10,000 open web sessions")
+	fl.BoolVar(&c.web, "web", false, "also: the same conversations through the web chat, beside the Telegram figures, and the RSS with 10,000 open web sessions against just before (with -exec, of the web chat's own process)")
 	fl.StringVar(&c.exec, "exec", "", "run Veiviser as its own process from this binary (`go build ./cmd/veiviser`), so RSS is its alone")
 	fl.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (driver, fake and bots) to this file")
 	fl.StringVar(&c.questions, "questions", "content/testdata/questions", "directory of <lang>.tsv question files")

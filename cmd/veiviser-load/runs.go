@@ -37,7 +37,7 @@ func (l loader) start(ctx context.Context, echo bool) (*tap, stopFunc, error) {
 	case echo:
 		stop, err = startEcho(ctx, t.srv.URL, l.cfg.echoTuned)
 	case l.cfg.exec != "":
-		stop, t.pid, err = startProcess(l.cfg.exec, t.srv.URL, l.db, sendLimits, l.progress)
+		stop, t.pid, err = startServeProcess(l.cfg.exec, t.srv.URL, l.db, sendLimits, l.progress)
 	default:
 		stop, err = startVeiviser(ctx, t.srv.URL, l.db, sendLimits, l.cfg.sendBurst, l.log, l.reads)
 	}

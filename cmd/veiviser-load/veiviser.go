@@ -68,12 +68,18 @@ func (c countReads) PendingFor(ctx context.Context, limit int, want func(int64) 
 	return c.Store.PendingFor(ctx, limit, want)
 }
 
-// startProcess runs `bin serve` against apiURL as a process of its own,
-// configured the way an operator would, until stop is called (SIGTERM).
-func startProcess(bin, apiURL, db, limits string, logs io.Writer) (stop func() error, pid int, err error) {
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "TELEGRAM_TOKEN=123456:LOAD-test-token", "TELEGRAM_API_URL="+apiURL,
+// startServeProcess runs `bin serve` against apiURL as a process of its
+// own, configured the way an operator would, until stop is called.
+func startServeProcess(bin, apiURL, db, limits string, logs io.Writer) (stop func() error, pid int, err error) {
+	return startProcess(bin, []string{"serve"}, logs, "TELEGRAM_TOKEN=123456:LOAD-test-token", "TELEGRAM_API_URL="+apiURL,
 		"VEIVISER_DB="+db, "VEIVISER_HTTP=127.0.0.1:0", "VEIVISER_SEND_LIMITS="+limits, "LOG_LEVEL=warn")
+}
+
+// startProcess runs bin with args and env (besides this process's) as a
+// process of its own, until stop is called (SIGTERM).
+func startProcess(bin string, args []string, logs io.Writer, env ...string) (stop func() error, pid int, err error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		return nil, 0, fmt.Errorf("start %s: %w", bin, err)
