@@ -428,10 +428,9 @@ func (t *turn) listen(id string) {
 	t.queue(Action{Chat: t.ev.Chat, Voice: &Voice{File: rec.File, SHA256: rec.SHA256}, Lang: t.s.Lang, Silent: t.s.Discreet})
 }
 
-// listenButton offers the recording of e in her language, when there is
-// one the web chat could not play it, so only Telegram shows it.
+// listenButton offers the recording of e in her language, when there is one.
 func (t *turn) listenButton(e *content.Entry) []Button {
-	if e.Recording(t.s.Lang) == nil || IsWebChat(t.ev.Chat) {
+	if e.Recording(t.s.Lang) == nil {
 		return nil
 	}
 	return []Button{{Label: t.tr("ButtonListen"), Data: btnListen + ":" + e.ID}}
@@ -442,7 +441,7 @@ func (t *turn) listenButton(e *content.Entry) []Button {
 // phone asks to be played.
 func (t *turn) voiceFirst(e *content.Entry) bool {
 	rec := e.Recording(t.s.Lang)
-	if rec == nil || t.s.Discreet || IsWebChat(t.ev.Chat) || t.e.content == nil {
+	if rec == nil || t.s.Discreet || t.e.content == nil {
 		return false
 	}
 	langs, err := t.e.content.VoiceFirst(t.ctx)

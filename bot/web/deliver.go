@@ -18,6 +18,7 @@ type event struct {
 	Phones   []string   `json:"phones,omitempty"`
 	Lang     string     `json:"lang,omitempty"`
 	Discreet bool       `json:"discreet,omitempty"`
+	Audio    string     `json:"audio,omitempty"` // a recording to play: its URL on this server
 }
 
 // button is a button as the page reads it.
@@ -129,6 +130,9 @@ func (s *Server) render(sess *session, a bot.Action) (event, int) {
 	sess.nextID++
 	id := sess.nextID
 	s.mu.Unlock()
+	if a.Kind() == bot.KindVoice {
+		return event{Type: "message", ID: id, Lang: a.Lang, Audio: audioPath + a.Voice.SHA256}, id
+	}
 	return event{Type: "message", ID: id, Text: a.Text, Buttons: buttons(a.Buttons), Phones: a.Phones, Lang: a.Lang, Discreet: a.Discreet}, id
 }
 

@@ -7,6 +7,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"embed"
@@ -35,9 +36,11 @@ import (
 //go:embed static
 var static embed.FS
 
-// Handler is the engine as the channel sees it.
+// Handler is the engine as the channel sees it: it handles events and
+// gives the content's recordings, which the page plays.
 type Handler interface {
 	Handle(ctx context.Context, ev bot.Event) error
+	Audio(ctx context.Context, sum string) ([]byte, error)
 }
 
 // Translator gives the page's own words in her language; locales.Strings
@@ -152,7 +155,29 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/press", s.api(s.press))
 	mux.Handle("POST /api/end", s.api(s.end))
 	mux.Handle("GET /api/labels", s.headers(http.HandlerFunc(s.labels)))
+	mux.Handle("GET "+audioPath+"{sum}", s.headers(http.HandlerFunc(s.audio)))
 	return mux
+}
+
+// audioPath is where the page fetches a recording, by its SHA-256.
+const audioPath = "/api/audio/"
+
+// audio serves a recording of the content. It is public content named by
+// an unguessable checksum, and like every answer it is not cached: a
+// recording about violence must not stay in a shared browser's cache.
+func (s *Server) audio(w http.ResponseWriter, r *http.Request) {
+	sum := r.PathValue("sum")
+	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+		http.NotFound(w, r)
+		return
+	}
+	data, err := s.engine.Audio(r.Context(), sum)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "audio/ogg")
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
 }
 
 // headers are what every answer carries: nothing cached, no referrer to
@@ -163,7 +188,7 @@ func (s *Server) headers(next http.Handler) http.Handler {
 	if len(s.cfg.FrameAncestors) > 0 {
 		ancestors = strings.Join(s.cfg.FrameAncestors, " ")
 	}
-	csp := "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+	csp := "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; media-src 'self'; " +
 		"base-uri 'none'; form-action 'none'; frame-ancestors " + ancestors
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()

@@ -17,6 +17,7 @@ import (
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/bottest"
 	"github.com/veiviser/veiviser/bot/store"
+	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/locales"
 )
 
@@ -32,9 +33,12 @@ type chat struct {
 	stop   context.CancelFunc
 }
 
-func newChat(t testing.TB, cfg Config) *chat {
+func newChat(t testing.TB, cfg Config) *chat { return newChatOn(t, cfg, bot.Config{}) }
+
+// newChatOn is newChat with the engine configured by botCfg.
+func newChatOn(t testing.TB, cfg Config, botCfg bot.Config) *chat {
 	t.Helper()
-	engine, st := bottest.Engine(t, filepath.Join(t.TempDir(), "web.db"), bot.Config{})
+	engine, st := bottest.Engine(t, filepath.Join(t.TempDir(), "web.db"), botCfg)
 	strs, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -309,5 +313,47 @@ func TestWebForgetSaysWhatABrowserNeeds(t *testing.T) {
 	bye := c.until("the goodbye", func(ev event) bool { return strings.Contains(ev.Text, "deleted") })
 	if strings.Contains(bye.Text, "Telegram") || !strings.Contains(bye.Text, "browser") {
 		t.Errorf("goodbye on the web: %q", bye.Text)
+	}
+}
+
+// TestWebPlaysRecording: an answer with a recording in her language has a
+// 🔊 button; pressing it puts a player on her page, which fetches the
+// recording from this server, uncached like everything else.
+func TestWebPlaysRecording(t *testing.T) {
+	embedded, _, err := content.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	voice := []byte("OggS\x00\x02 a recording")
+	files, err := content.ApplyReview(embedded.Files, content.Review{Entry: "legal-aid", Lang: "en", By: "Amina",
+		From: embedded.Entry("legal-aid").SourceHash(), Audio: voice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _, err := content.FromFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newChatOn(t, Config{}, bot.Config{Catalog: cat})
+	c.open("en")
+	c.until("the greeting", func(ev event) bool { return hasButton(ev, "l:en") })
+	c.post("/api/press", map[string]any{"token": c.token, "data": "l:en"})
+	c.post("/api/press", map[string]any{"token": c.token, "data": "e:legal-aid"})
+	c.until("the answer with 🔊", func(ev event) bool { return hasButton(ev, "au:legal-aid") })
+	c.post("/api/press", map[string]any{"token": c.token, "data": "au:legal-aid"})
+	player := c.until("the recording", func(ev event) bool { return ev.Audio != "" })
+	resp, err := http.Get(c.srv.URL + player.Audio)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Equal(got, voice) || resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Content-Type") != "audio/ogg" {
+		t.Errorf("GET %s: %d %q, %d bytes", player.Audio, resp.StatusCode, resp.Header, len(got))
+	}
+	for _, bad := range []string{"/api/audio/" + strings.Repeat("0", 64), "/api/audio/../../go.mod", "/api/audio/ABC"} {
+		if resp, err := http.Get(c.srv.URL + bad); err != nil || resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %v %v", bad, resp.StatusCode, err)
+		}
 	}
 }

@@ -217,6 +217,15 @@
     li.dir = RTL.has(l) ? 'rtl' : l ? 'ltr' : 'auto';
     li.textContent = '';
 
+    if (typeof ev.audio === 'string' && ev.audio.startsWith('/api/audio/')) {
+      // A recording of the answer, read aloud; played only when she taps.
+      const player = el('audio', 'voice');
+      player.controls = true;
+      player.preload = 'none';
+      player.src = ev.audio;
+      li.appendChild(player);
+      return;
+    }
     const body = el('div', 'text');
     li.appendChild(body);
     const cut = text.indexOf('\n');
