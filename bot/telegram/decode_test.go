@@ -158,12 +158,17 @@ func FuzzDecodeUpdate(f *testing.F) {
 	f.Add([]byte(`{"update_id":5,"message":{"message_id":1,"date":1,"text":"/start x","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false}}}`))
 	f.Add([]byte(`{"update_id":8,"callback_query":{"id":"q1","data":"e:x","from":{"id":42},"message":{"message_id":7,"date":0,"chat":{"id":42,"type":"private"}}}}`))
 	f.Add([]byte(`{"update_id":9,"my_chat_member":{"chat":{"id":42,"type":"private"},"new_chat_member":{"status":"kicked"}}}`))
+	f.Add([]byte(`{"update_id":10,"message":{"message_id":2,"date":1,"chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false},"voice":{"file_id":"v1","file_unique_id":"u","duration":3,"file_size":900}}}`))
+	f.Add([]byte(`{"update_id":11,"message":{"message_id":3,"date":1,"chat":{"id":-555,"type":"supergroup"},"from":{"id":7,"is_bot":false},"voice":{"file_id":"v2","file_unique_id":"u","duration":3}}}`))
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`[`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Decoder{AdvisorChat: -555}.DecodeUpdate(data)
 		if err != nil {
 			return
+		}
+		if d.VoiceID != "" && (!d.Event.Voice || d.Event.Chat <= 0) {
+			t.Fatalf("a voice note to fetch outside a private chat: %+v", d)
 		}
 		if d.Event.Advisor && d.Event.Chat != -555 {
 			t.Fatalf("advisor event from another chat: %+v", d)
