@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,10 @@ type Engine struct {
 	// reloadSource reads the content directory again; nil with the embedded catalog.
 	reloadSource func() (*content.Catalog, content.Report, error)
 	writeBack    func(files map[string][]byte) error
+	// staging serialises edits of the staged content: two volunteers
+	// reviewing at once must not each stage the staged content without
+	// the other's review.
+	staging sync.Mutex
 }
 
 // Escalation configures the hand-over to human advisors.

@@ -107,6 +107,8 @@ func problems(r content.Report) string {
 
 // publish makes the staged content live for everyone at once.
 func (t *turn) publish() {
+	t.e.staging.Lock() // a review staged meanwhile would be lost with the staged content
+	defer t.e.staging.Unlock()
 	if v, files, found := t.stagedOrSay(); found {
 		t.sendStaff(t.e.makeLive(t.ctx, v, files))
 	}

@@ -198,6 +198,8 @@ var errInvalid = errors.New("the edited content has errors")
 // failure it returns the error and what to tell the one who edited, in
 // uiLang: the file:line problems, or that something went wrong.
 func (e *Engine) stageEdit(ctx context.Context, by int64, at time.Time, uiLang, summary string, edit func(map[string][]byte) (map[string][]byte, error)) (string, error) {
+	e.staging.Lock()
+	defer e.staging.Unlock()
 	v, files, found, err := e.content.Staged(ctx)
 	if err != nil {
 		return e.translate(uiLang, "Error"), err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/veiviser/veiviser/bot"
 	"github.com/veiviser/veiviser/bot/bottest"
+	"github.com/veiviser/veiviser/content"
 )
 
 // TestVoiceNoteIsNeverFetched: a woman's voice message outside a ticket
@@ -71,5 +72,43 @@ func TestParseVolunteerCommand(t *testing.T) {
 			t.Errorf("/volunteer add %s: %+v (found %v)", tc.args, v, found)
 		}
 		exchange(t, e, st, bot.Event{ID: "r" + tc.args, Chat: staff, Kind: bot.EventCommand, Command: "volunteer", Text: "remove 333"})
+	}
+}
+
+// TestConcurrentReviewsAllStaged: two volunteers confirming at the same
+// moment both end up in the staged content; neither overwrites the other.
+func TestConcurrentReviewsAllStaged(t *testing.T) {
+	const staff = 900
+	e, st := bottest.EngineWithContent(t, bot.Config{Staff: []int64{staff}})
+	ctx := context.Background()
+	exchange(t, e, st, bot.Event{ID: "a1", Chat: staff, Kind: bot.EventCommand, Command: "volunteer", Text: "add 31 Amina so"})
+	exchange(t, e, st, bot.Event{ID: "a2", Chat: staff, Kind: bot.EventCommand, Command: "volunteer", Text: "add 32 Hodan ti"})
+	hash := e.Catalog().Entry("legal-aid").SourceHash()[:8]
+	errs := make(chan error, 2)
+	for i, v := range []struct {
+		chat int64
+		lang string
+	}{{31, "so"}, {32, "ti"}} {
+		go func() {
+			errs <- e.Handle(ctx, bot.Event{ID: "p" + string(rune('0'+i)), Chat: v.chat, Kind: bot.EventButton, Data: "rv:ok:" + v.lang + ":legal-aid:" + hash})
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, files, found, err := st.Staged(ctx)
+	if err != nil || !found {
+		t.Fatalf("nothing staged: %v", err)
+	}
+	cat, _, err := content.FromFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"so", "ti"} {
+		if txt := cat.Entry("legal-aid").Text[lang]; txt.Status != content.StatusReviewed {
+			t.Errorf("%s review lost: %+v", lang, txt)
+		}
 	}
 }
