@@ -191,6 +191,8 @@ func TestCrossValidation(t *testing.T) {
 			set.DangerSure = x
 		case "phraselong":
 			set.PhraseLong = x
+		case "sensdanger":
+			set.SensitiveDanger = x
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:
