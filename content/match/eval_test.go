@@ -3,6 +3,7 @@ package match_test
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -62,6 +63,31 @@ func onlyAsked(t *testing.T) func(match.Example) bool {
 		keep[line] = true
 	}
 	return func(ex match.Example) bool { return keep[ex.Lang+"\t"+ex.Text] }
+}
+
+// dumpAsked writes every example of c as a "lang<TAB>text" line: the
+// list VEIVISER_EVAL_ONLY reads, taken before examples are added.
+func dumpAsked(t *testing.T, c *match.Corpus, path string) {
+	var b strings.Builder
+	line := func(ex match.Example) { fmt.Fprintf(&b, "%s\t%s\n", ex.Lang, ex.Text) }
+	for _, e := range c.Entries {
+		for _, ex := range e.Examples {
+			line(ex)
+		}
+	}
+	for _, xs := range [][]match.Example{c.Acute, c.Calm, c.OutOfScope} {
+		for _, ex := range xs {
+			line(ex)
+		}
+	}
+	for _, kind := range slices.Sorted(maps.Keys(c.SmallTalk)) {
+		for _, ex := range c.SmallTalk[kind] {
+			line(ex)
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 type evalTally struct{ n, top1, top3 int }
@@ -165,6 +191,8 @@ func TestCrossValidation(t *testing.T) {
 			set.DangerSure = x
 		case "phraselong":
 			set.PhraseLong = x
+		case "sensdanger":
+			set.SensitiveDanger = x
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:
@@ -172,6 +200,9 @@ func TestCrossValidation(t *testing.T) {
 		}
 	}
 	asked := onlyAsked(t)
+	if path := os.Getenv("VEIVISER_EVAL_DUMP"); path != "" {
+		dumpAsked(t, full, path)
+	}
 	var sure, long, longDanger evalTally
 	for f := range folds {
 		m := match.NewWithSettings(without(full, f), set)

@@ -125,6 +125,10 @@ type Settings struct {
 	CalmVeto     float64 // a staff phrase does not decide when a calm example is this much nearer than any acute one (0: off)…
 	DangerSure   float64 // …and the detector's threshold for such a message
 	PhraseLong   float64 // in a message longer than one window a staff phrase decides only when the detector gives this
+	// SensitiveDanger is how likely the detector must find danger for an
+	// entry about violence to be offered when an out-of-scope example is
+	// nearer (0: always offered).
+	SensitiveDanger float64
 }
 
 // DefaultSettings are the settings New uses.
@@ -148,10 +152,15 @@ func DefaultSettings() Settings {
 		CalmVeto:      0.12,
 		DangerSure:    0.6,
 		PhraseLong:    0.45,
-		Balance:       0.5,
-		CalmWeight:    3,
-		L2:            1e-6,
-		Epochs:        12,
+		// Offering an answer about violence to "where do I buy a bus
+		// pass" (social control, by "where do I go") is a wrong answer
+		// too: it needs some sign of danger to beat a nearer
+		// out-of-scope example.
+		SensitiveDanger: 0.1,
+		Balance:         0.5,
+		CalmWeight:      3,
+		L2:              1e-6,
+		Epochs:          12,
 	}
 }
 
@@ -321,7 +330,8 @@ func (m *Matcher) Search(question, lang string) Answer {
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
 	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
-	a.Emergency = m.dangerNow(ws, phrase, &s.whole)
+	var p float64
+	a.Emergency, p = m.dangerNow(ws, phrase, &s.whole)
 	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
@@ -337,9 +347,10 @@ func (m *Matcher) Search(question, lang string) Answer {
 	switch {
 	case len(ws) <= 4 && other != outOfScope && other != "" && otherScore >= m.set.ChatScore && otherScore > nearestEntry && !a.Emergency:
 		a.SmallTalk = other
-	case best >= m.set.MinScore && (other != outOfScope || otherScore <= nearestEntry+m.set.ScopeMargin || a.Emergency || m.sensitive[ranked[0].ID]):
+	case best >= m.set.MinScore && (other != outOfScope || otherScore <= nearestEntry+m.set.ScopeMargin || a.Emergency || m.sensitive[ranked[0].ID] && p >= m.set.SensitiveDanger):
 		// An answer about violence is offered even when the message also
-		// looks like everyday life: declining it is the costlier mistake.
+		// looks like everyday life, if the detector sees any sign of
+		// danger in it: declining it is the costlier mistake.
 		for _, r := range ranked {
 			if r.Score < m.set.MinScore || r.Score < best*m.set.RelFloor || len(a.Results) == maxResults {
 				break
@@ -455,7 +466,7 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 // dangerNow decides whether a message (normalised words ws, phrase when it
 // has a staff danger phrase, n what the classifier found for it) means
 // danger now.
-func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) bool {
+func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) (bool, float64) {
 	// A message of a few words has nothing beside its danger words that
 	// could make it everyday talk: its shape says nothing. (A Thai "word"
 	// is a run of words, so Thai is judged by its shape at any length.)
@@ -468,7 +479,7 @@ func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) bool {
 	if len(ws) > window && len(m.danger.w) > 0 && p < m.set.PhraseLong {
 		phrase = false
 	}
-	return phrase && !m.set.NoPhrases && !calm || m.cry(ws) || acute || m.nearAcute(n)
+	return phrase && !m.set.NoPhrases && !calm || m.cry(ws) || acute || m.nearAcute(n), p
 }
 
 // calmShape reports a message clearly nearer to a not-acute example than
