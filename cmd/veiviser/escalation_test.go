@@ -28,7 +28,7 @@ func callsTo(fake *telegramtest.Server, method string, chat int64) []telegramtes
 
 func waitCalls(t *testing.T, fake *telegramtest.Server, method string, chat int64, n int) []telegramtest.Call {
 	t.Helper()
-	if !fake.WaitFor(10*time.Second, func() bool { return len(callsTo(fake, method, chat)) >= n }) {
+	if !fake.WaitFor(30*time.Second, func() bool { return len(callsTo(fake, method, chat)) >= n }) {
 		t.Fatalf("%s to %d: %d calls, want %d", method, chat, len(callsTo(fake, method, chat)), n)
 	}
 	return callsTo(fake, method, chat)

@@ -146,7 +146,7 @@ func sentTo(fake *telegramtest.Server, chat int64) []telegramtest.Call {
 
 func waitSent(t *testing.T, fake *telegramtest.Server, chat int64, n int) []telegramtest.Call {
 	t.Helper()
-	if !fake.WaitFor(10*time.Second, func() bool { return len(sentTo(fake, chat)) >= n }) {
+	if !fake.WaitFor(30*time.Second, func() bool { return len(sentTo(fake, chat)) >= n }) {
 		t.Fatalf("chat %d: %d messages delivered, want %d", chat, len(sentTo(fake, chat)), n)
 	}
 	return sentTo(fake, chat)

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 	"github.com/veiviser/veiviser/content"
@@ -26,7 +27,9 @@ type chatLog struct {
 func (l *chatLog) next(want string) telegramtest.Call {
 	l.t.Helper()
 	var found telegramtest.Call
-	ok := l.fake.WaitFor(10e9, func() bool {
+	// Generous: staging a review checks the whole catalog, which takes
+	// seconds under the race detector on a busy machine.
+	ok := l.fake.WaitFor(90*time.Second, func() bool {
 		calls := sentTo(l.fake, l.chat)
 		for i := l.seen; i < len(calls); i++ {
 			if strings.Contains(calls[i].Params["text"], want) {

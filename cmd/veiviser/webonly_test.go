@@ -55,6 +55,10 @@ func TestServeWebOnlyMetrics(t *testing.T) {
 	if !waitUntil(20*time.Second, func() bool { code, _ := get("http://" + ops + "/healthz"); return code == http.StatusOK }) {
 		t.Fatalf("/healthz of serve --web-only never answered ok; log:\n%s", logs)
 	}
+	// The page's listener starts beside the ops one, not before it.
+	if !waitUntil(20*time.Second, func() bool { code, _ := get("http://" + web + "/"); return code == http.StatusOK }) {
+		t.Fatalf("the web chat never answered; log:\n%s", logs)
+	}
 	code, body := post("/api/session", "", `{"lang":"en"}`)
 	var sess struct{ Token string }
 	if code != http.StatusOK || json.Unmarshal([]byte(body), &sess) != nil {
