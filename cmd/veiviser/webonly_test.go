@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 )
 
 // TestServeWebOnlyMetrics runs `serve --web-only`, with no Telegram at
@@ -52,11 +54,11 @@ func TestServeWebOnlyMetrics(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	if !waitUntil(20*time.Second, func() bool { code, _ := get("http://" + ops + "/healthz"); return code == http.StatusOK }) {
+	if !telegramtest.Poll(20*time.Second, func() bool { code, _ := get("http://" + ops + "/healthz"); return code == http.StatusOK }) {
 		t.Fatalf("/healthz of serve --web-only never answered ok; log:\n%s", logs)
 	}
 	// The page's listener starts beside the ops one, not before it.
-	if !waitUntil(20*time.Second, func() bool { code, _ := get("http://" + web + "/"); return code == http.StatusOK }) {
+	if !telegramtest.Poll(20*time.Second, func() bool { code, _ := get("http://" + web + "/"); return code == http.StatusOK }) {
 		t.Fatalf("the web chat never answered; log:\n%s", logs)
 	}
 	code, body := post("/api/session", "", `{"lang":"en"}`)
@@ -97,16 +99,4 @@ func TestServeWebOnlyMetrics(t *testing.T) {
 	if strings.Contains(metrics, "veiviser_updates_total") {
 		t.Error("/metrics of the web chat alone shows the Telegram channel's figures")
 	}
-}
-
-// waitUntil polls cond until it holds or timeout passes.
-func waitUntil(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return cond()
 }

@@ -322,7 +322,12 @@ func (s *Server) Delivered() []Call {
 }
 
 // WaitFor polls cond until it holds or timeout passes.
-func (s *Server) WaitFor(timeout time.Duration, cond func() bool) bool {
+func (s *Server) WaitFor(timeout time.Duration, cond func() bool) bool { return Poll(timeout, cond) }
+
+// Poll checks cond every 10 ms until it holds or timeout passes, and
+// reports whether it held: tests wait for what they check, never a fixed
+// time, so they are quick on a fast machine and patient on a busy one.
+func Poll(timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if cond() {
