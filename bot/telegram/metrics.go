@@ -15,7 +15,6 @@ type Metrics struct {
 	errors    *prometheus.CounterVec
 	depth     prometheus.Gauge
 	latency   prometheus.Histogram
-	flooded   prometheus.Counter
 }
 
 // NewMetrics registers the metrics on a registry of their own.
@@ -36,10 +35,8 @@ func NewMetrics() *Metrics {
 			Help: "Messages waiting in the outbox (up to one batch): read at each step of the sender, less those delivered since."}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "veiviser_handler_seconds",
 			Help: "Time to handle one update, from receipt to commit.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
-		flooded: prometheus.NewCounter(prometheus.CounterOpts{Name: "veiviser_updates_flooded_total",
-			Help: "Updates dropped by the per-user flood limit."}),
 	}
-	m.Registry.MustRegister(m.updates, m.sent, m.dropped, m.throttled, m.errors, m.depth, m.latency, m.flooded)
+	m.Registry.MustRegister(m.updates, m.sent, m.dropped, m.throttled, m.errors, m.depth, m.latency)
 	return m
 }
 
