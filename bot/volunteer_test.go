@@ -112,3 +112,58 @@ func TestConcurrentReviewsAllStaged(t *testing.T) {
 		}
 	}
 }
+
+// TestVoiceFirst: staff turn recordings first on for Somali; a Somali user
+// then gets the recording before the text, unless she is in discreet mode,
+// and a user of another language gets the text alone.
+func TestVoiceFirst(t *testing.T) {
+	embedded, _, err := content.LoadEmbedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := content.ApplyReview(embedded.Files, content.Review{Entry: "legal-aid", Lang: "so", By: "Amina",
+		From: embedded.Entry("legal-aid").SourceHash(), Audio: []byte("OggS\x00\x02 so")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _, err := content.FromFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const staff = 900
+	e, st := bottest.EngineWithContent(t, bot.Config{Catalog: cat, Staff: []int64{staff}})
+	n := 0
+	send := func(ev bot.Event) []bot.Action {
+		n++
+		ev.ID = "v" + string(rune('a'+n))
+		return exchange(t, e, st, ev)
+	}
+	send(bot.Event{Chat: staff, Kind: bot.EventCommand, Command: "voicefirst", Text: "so on"})
+	for _, tc := range []struct {
+		chat     int64
+		lang     string
+		discreet bool
+		first    bool
+	}{{501, "so", false, true}, {502, "so", true, false}, {503, "ar", false, false}} {
+		send(bot.Event{Chat: tc.chat, Kind: bot.EventButton, Data: "l:" + tc.lang})
+		send(bot.Event{Chat: tc.chat, Kind: bot.EventButton, Data: "d:" + map[bool]string{true: "on", false: "off"}[tc.discreet]})
+		acts := send(bot.Event{Chat: tc.chat, Kind: bot.EventButton, Data: "e:legal-aid"})
+		if got := len(acts) > 1 && acts[0].Voice != nil; got != tc.first {
+			t.Errorf("%s, discreet %v: recording first %v, want %v (%d actions)", tc.lang, tc.discreet, got, tc.first, len(acts))
+		}
+		if tc.lang == "so" && !hasData(acts[len(acts)-1], "au:legal-aid") {
+			t.Errorf("%s: no 🔊 under the answer", tc.lang)
+		}
+	}
+}
+
+func hasData(a bot.Action, data string) bool {
+	for _, row := range a.Buttons {
+		for _, b := range row {
+			if b.Data == data {
+				return true
+			}
+		}
+	}
+	return false
+}
