@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/veiviser/veiviser/content"
 	"github.com/veiviser/veiviser/content/devset"
@@ -109,6 +110,26 @@ func (t evalTally) String() string {
 	return fmt.Sprintf("%5.2f  %5.2f", float64(t.top1)/float64(t.n), float64(t.top3)/float64(t.n))
 }
 
+// latinScript reports an example in Latin letters in a language written
+// in another script: Arabizi, Finglish, Roman Urdu, Latin Tigrinya.
+func latinScript(ex match.Example) bool {
+	switch ex.Lang {
+	case "ar", "fa", "ur", "ti", "uk", "th":
+	default:
+		return false
+	}
+	letters, latin := 0, 0
+	for _, r := range ex.Text {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Latin, r) {
+				latin++
+			}
+		}
+	}
+	return letters > 0 && latin*10 >= letters*9
+}
+
 func rankOf(a match.Answer, want string) (bool, bool) {
 	for i, r := range a.Results {
 		if r.ID == want {
@@ -203,7 +224,11 @@ func TestCrossValidation(t *testing.T) {
 	if path := os.Getenv("VEIVISER_EVAL_DUMP"); path != "" {
 		dumpAsked(t, full, path)
 	}
-	var sure, long, longDanger evalTally
+	var sure, long, longDanger, latin evalTally
+	// confusion counts held-out examples whose first result was another
+	// entry: want → got. Neighbouring entries that share most of their
+	// words are where top-1 is lost, and this says which.
+	confusion := map[[2]string]int{}
 	for f := range folds {
 		m := match.NewWithSettings(without(full, f), set)
 		for _, e := range full.Entries {
@@ -221,8 +246,18 @@ func TestCrossValidation(t *testing.T) {
 				if a.Sure {
 					sure.add(t1, t1)
 				}
+				if latinScript(ex) {
+					latin.add(t1, t3)
+				}
+				if !t1 && len(a.Results) > 0 {
+					confusion[[2]string{e.ID, a.Results[0].ID}]++
+				}
 				if misses && !t1 {
-					t.Logf("miss %s %s: %q → %v", ex.Lang, e.ID, ex.Text, a.Results)
+					why := ""
+					if a.Emergency {
+						why = " " + m.Why(ex.Text)
+					}
+					t.Logf("miss %s %s: %q → %v%s", ex.Lang, e.ID, ex.Text, a.Results, why)
 				}
 			}
 		}
@@ -312,6 +347,18 @@ func TestCrossValidation(t *testing.T) {
 		float64(tot.acute.top1)/float64(max(1, tot.acute.n)), float64(tot.calm.top1)/float64(max(1, tot.calm.n)),
 		float64(tot.scope.top1)/float64(max(1, tot.scope.n)), float64(tot.chat.top1)/float64(max(1, tot.chat.n)), devTot)
 	fmt.Fprintf(&b, "long examples (40+ words): %s, flagged as danger %.2f\n", long, float64(longDanger.top1)/float64(max(1, longDanger.n)))
+	fmt.Fprintf(&b, "Latin-script ar, fa, ur, ti, uk, th examples: %s (%d)\n", latin, latin.n)
+	fmt.Fprintf(&b, "most confused (wanted → ranked first, held-out examples):\n")
+	pairs := slices.Collect(maps.Keys(confusion))
+	slices.SortFunc(pairs, func(x, y [2]string) int {
+		if c := confusion[y] - confusion[x]; c != 0 {
+			return c
+		}
+		return strings.Compare(x[0]+x[1], y[0]+y[1])
+	})
+	for _, p := range pairs[:min(len(pairs), 20)] {
+		fmt.Fprintf(&b, "  %3d  %s → %s\n", confusion[p], p[0], p[1])
+	}
 	fmt.Fprintf(&b, "answered directly: %d (%.2f of entry examples), right %.2f\n", sure.n, float64(sure.n)/float64(max(1, tot.entry.n)), float64(sure.top1)/float64(max(1, sure.n)))
 	t.Log(b.String())
 }
