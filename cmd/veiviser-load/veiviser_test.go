@@ -1,36 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/veiviser/veiviser/bot/telegram/telegramtest"
 )
-
-// lockedBuffer is a log sink the server's goroutines write to at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestLoadRunsServe: the load driver's bot is `veiviser serve` itself,
 // built by serve.New and run by its Run (whose start line, reminders and
@@ -39,7 +19,7 @@ func (l *lockedBuffer) String() string {
 func TestLoadRunsServe(t *testing.T) {
 	fake := telegramtest.NewServer()
 	t.Cleanup(fake.Close)
-	var logs lockedBuffer
+	var logs telegramtest.LogBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	var reads atomic.Int64
 	stop, err := startVeiviser(context.Background(), fake.APIURL(), filepath.Join(t.TempDir(), "load.db"), engineLimits, 0, log, &reads)

@@ -24,29 +24,7 @@ func newFake(t *testing.T) *telegramtest.Server {
 }
 
 // syncBuffer collects the service's logs from its goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// Reset empties the buffer.
-func (s *syncBuffer) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.b.Reset()
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = telegramtest.LogBuffer
 
 // startServe runs the real `serve` command against the fake Bot API until
 // the test ends, and returns its log output.

@@ -6,6 +6,7 @@
 package telegramtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -445,4 +446,30 @@ func (s *Server) withFile(chat int64, kind, id string, data []byte, fields map[s
 	fields["file_id"], fields["file_unique_id"], fields["file_size"] = id, id, len(data)
 	msg[kind] = fields
 	return u
+}
+
+// LogBuffer is a log sink that a server's goroutines and a test may use
+// at once: write the service's logs to it, read them in the test.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// Reset empties the buffer.
+func (l *LogBuffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
+}
+
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
