@@ -31,6 +31,8 @@ type classifier struct {
 	cstart []int32
 	cpost  []posting // doc is the class here
 
+	lin *linear // the regression over the same features
+
 	scratch sync.Pool // *classScratch
 }
 
@@ -87,6 +89,7 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 		}
 	}
 	c.centroids(vs, classes)
+	c.lin = trainLinear(vs, c.classOf, func(id int32) int32 { return c.start[id+1] - c.start[id] }, classes, len(c.vocab.idf))
 	n := len(docs) // not docs itself: the closure would keep every message's features alive
 	c.scratch.New = func() any {
 		return &classScratch{sim: make([]float32, n), top: make([][neighbours]float32, max(classes, langs, 2)), cent: make([]float64, classes)}
@@ -161,6 +164,7 @@ type classScratch struct {
 type near struct {
 	mean, top1 []float64 // per class: mean similarity of its k nearest, and of its nearest
 	cent       []float64 // per class: similarity to its centroid (when asked for)
+	lin        []float64 // per class: the linear model's probability (with the centroids)
 	acute      float64   // similarity of the nearest acute example
 	calm       float64   // … and of the nearest calm one
 	seen       float64   // the share of the message's features training knew
@@ -200,6 +204,13 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 			}
 		}
 		out.cent = append(out.cent, s.cent...)
+		// A message of words training never saw gets only the classes'
+		// priors from the regression: no evidence, so no probabilities.
+		out.lin = out.lin[:0]
+		if s.v.seen >= 0.5 {
+			out.lin = append(out.lin, make([]float64, c.classes)...)
+			c.lin.scores(s.v, out.lin)
+		}
 	}
 }
 

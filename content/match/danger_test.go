@@ -1,6 +1,10 @@
 package match_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/veiviser/veiviser/content/match"
+)
 
 // TestEmergencyDetector: in every language, a message that says she is in
 // danger now sets Emergency, and an ordinary question does not.
@@ -31,5 +35,35 @@ func TestEmergencyDetector(t *testing.T) {
 				t.Errorf("%q: ordinary question flagged as an emergency", tt.ordinary)
 			}
 		})
+	}
+}
+
+// TestDangerKeepsWhatSheAskedFirst: danger in a question about a way to
+// get help now keeps that answer first, the emergency card second; a cry
+// for help, a short statement of violence, and the same question when
+// the card is set to come first always get the card first, with nothing
+// beside a cry that only shares the word "help".
+func TestDangerKeepsWhatSheAskedFirst(t *testing.T) {
+	cat := mustLoad(t)
+	const asked = "jeg har tenkt på å ta livet mitt, hvem kan jeg snakke med"
+	a := cat.Search(asked, "nb")
+	if !a.Emergency || len(a.Results) < 2 || a.Results[0].ID != "mental-health-crisis" || a.Results[1].ID != match.EmergencyID || !a.Sure {
+		t.Errorf("%q: emergency %v, sure %v, %v; want mental-health-crisis then the emergency card", asked, a.Emergency, a.Sure, a.Results)
+	}
+	set := match.DefaultSettings()
+	set.EmergencyCardOnly = true
+	if a := match.NewWithSettings(cat.Corpus(), set).Search(asked, "nb"); !a.Emergency || a.Results[0].ID != match.EmergencyID {
+		t.Errorf("card only: %q: %v; want the card first", asked, a.Results)
+	}
+	for _, cry := range []string{"hjelp han er her", "mannen min slår meg", "help me please"} {
+		a := cat.Search(cry, "")
+		if !a.Emergency || a.Results[0].ID != match.EmergencyID {
+			t.Errorf("%q: emergency %v, %v; want the card first", cry, a.Emergency, a.Results)
+		}
+		for _, r := range a.Results {
+			if r.ID == "work-and-education" {
+				t.Errorf("%q: offers %s beside the card", cry, r.ID)
+			}
+		}
 	}
 }

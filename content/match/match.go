@@ -45,9 +45,12 @@ type Corpus struct {
 // Entry is one answer of the catalog as the matcher sees it.
 type Entry struct {
 	ID        string
-	Sensitive bool            // about violence: its examples are not counted as calm
-	Text      map[string]Text // by language
-	Examples  []Example
+	Sensitive bool // about violence: its examples are not counted as calm
+	// HelpNow marks a way to get help now (a shelter, the police, a
+	// helpline), which under danger may come before the emergency card.
+	HelpNow  bool
+	Text     map[string]Text // by language
+	Examples []Example
 }
 
 // Text is an entry's text in one language.
@@ -89,6 +92,7 @@ type Matcher struct {
 	languages []string
 	concepts  *concepts
 	sensitive map[string]bool // entries about violence
+	helpNow   map[string]bool // entries that are a way to get help now
 	set       Settings
 	pool      sync.Pool
 }
@@ -101,6 +105,8 @@ type Settings struct {
 	LexHalf       float64 // the lexical score that adds half of LexWeight
 	Nearest       float64 // the weight of the single nearest example against the k nearest
 	Centroid      float64 // how much the similarity to an entry's centroid adds
+	Linear        float64 // how much the regression's probability adds (with the centroids)
+	LinearScope   float64 // … and weighs in on "out of scope"
 	ConceptRepeat int     // how many words a concept counts as
 	MinScore      float64 // below this nothing is offered: "I don't know that yet"
 	ScopeMargin   float64 // an out-of-scope example this much nearer than any entry's declines
@@ -129,6 +135,25 @@ type Settings struct {
 	// entry about violence to be offered when an out-of-scope example is
 	// nearer (0: always offered).
 	SensitiveDanger float64
+	// EmergencyCardOnly puts the emergency card first under every sign
+	// of danger, even before a sure answer about violence (as before
+	// round 7; kept to measure the difference).
+	EmergencyCardOnly bool
+	// DangerLoud is the detector's likelihood of danger from which the
+	// emergency card comes first even before a sure answer about
+	// violence; a cry for help or a message nearly an acute example is
+	// loud at any likelihood.
+	DangerLoud float64
+	// BesideCry is the score an answer not about violence needs to be
+	// offered beside the emergency card when the danger is loud.
+	BesideCry float64
+	// AskWords is the fewest words of a message that may ask about a way
+	// to get help now rather than say she needs help: "my husband hits
+	// me" gets the emergency card first, whatever it is most like.
+	AskWords int
+	// Settled is the regression's probability from which a message it
+	// puts with an everyday answer counts as calm (0: off).
+	Settled float64
 }
 
 // DefaultSettings are the settings New uses.
@@ -138,6 +163,8 @@ func DefaultSettings() Settings {
 		LexHalf:       6,
 		Nearest:       0.25,
 		Centroid:      2,
+		Linear:        1,
+		LinearScope:   1,
 		ConceptRepeat: 4,
 		MinScore:      0.4,
 		ScopeMargin:   -0.1,
@@ -157,6 +184,10 @@ func DefaultSettings() Settings {
 		// too: it needs some sign of danger to beat a nearer
 		// out-of-scope example.
 		SensitiveDanger: 0.1,
+		DangerLoud:      0.5,
+		Settled:         0.9,
+		AskWords:        6,
+		BesideCry:       1.25,
 		Balance:         0.5,
 		CalmWeight:      3,
 		L2:              1e-6,
@@ -246,10 +277,11 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 			*list = append(*list, t.hashes)
 		}
 	}
-	m.sensitive = map[string]bool{}
+	m.sensitive, m.helpNow = map[string]bool{}, map[string]bool{}
 	for i, e := range c.Entries {
 		m.classes = append(m.classes, e.ID)
 		m.sensitive[e.ID] = e.Sensitive
+		m.helpNow[e.ID] = e.HelpNow
 		for _, lang := range sortedKeys(e.Text) {
 			t := e.Text[lang]
 			add(i, "", t.Title)
@@ -330,8 +362,11 @@ func (m *Matcher) Search(question, lang string) Answer {
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
 	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
-	var p float64
-	a.Emergency, p = m.dangerNow(ws, phrase, &s.whole)
+	var (
+		p    float64
+		loud bool
+	)
+	a.Emergency, p, loud = m.dangerNow(ws, phrase, &s.whole)
 	ranked := m.rank(ws, s)
 	// The nearest of the classes that are not entries: out of scope, small
 	// talk. Each of those is many unrelated messages, so only the single
@@ -343,6 +378,16 @@ func (m *Matcher) Search(question, lang string) Answer {
 		}
 	}
 	nearestEntry := slices.Max(s.top1[:m.entries])
+	if lin := s.whole.lin; len(lin) > 0 && m.set.LinearScope > 0 {
+		// The regression weighs in on "out of scope" the same way.
+		if other == outOfScope {
+			otherScore += m.set.LinearScope * lin[m.entries]
+		}
+		nearestEntry = 0
+		for i := range m.entries {
+			nearestEntry = max(nearestEntry, s.top1[i]+m.set.LinearScope*lin[i])
+		}
+	}
 	best := ranked[0].Score
 	switch {
 	case len(ws) <= 4 && other != outOfScope && other != "" && otherScore >= m.set.ChatScore && otherScore > nearestEntry && !a.Emergency:
@@ -364,8 +409,27 @@ func (m *Matcher) Search(question, lang string) Answer {
 		a.Sure = best >= m.set.SureScore && (len(ranked) == 1 || best >= m.set.SureMargin*ranked[1].Score) && ranked[0].ID != EmergencyID
 	}
 	if a.Emergency {
-		a.Results = append([]Result{{ID: EmergencyID, Score: emergencyAt}},
-			slices.DeleteFunc(a.Results, func(r Result) bool { return r.ID == EmergencyID })...)
+		// Danger puts the emergency numbers first, unless she asked
+		// about a way to get help now that an answer surely covers ("he
+		// threatens me, is there a shelter for me and the children?"):
+		// that answer comes first, under the line "if you are in danger
+		// now, call 112" the bot puts above it, with the emergency
+		// button first and the card second here. Not when the danger is
+		// loud (a cry, a message nearly an acute example, a detector
+		// sure of it), the message is too short to ask anything, or it is
+		// more like an acute example than like any of that answer's.
+		at := 0
+		if a.Sure && !loud && len(ws) >= m.set.AskWords && len(a.Results) > 0 && m.helpNow[a.Results[0].ID] && !m.set.EmergencyCardOnly &&
+			s.whole.top1[slices.Index(m.classes, a.Results[0].ID)] > s.whole.acute {
+			at = 1
+		}
+		// Beside a cry for help, answers about anything but violence are
+		// offered only when they fit well: "help" in "help me, he is
+		// here" is also in "help to find a job".
+		rest := slices.DeleteFunc(a.Results, func(r Result) bool {
+			return r.ID == EmergencyID || loud && !m.sensitive[r.ID] && r.Score < m.set.BesideCry
+		})
+		a.Results = slices.Insert(rest, min(at, len(rest)), Result{ID: EmergencyID, Score: emergencyAt})
 		a.Results = a.Results[:min(len(a.Results), maxResults)]
 		a.Sure = true
 	}
@@ -435,6 +499,9 @@ func (m *Matcher) rank(ws []string, s *searchScratch) []Result {
 		score := (1-m.set.Nearest)*s.cls[i] + m.set.Nearest*s.top1[i] + m.set.LexWeight*s.lex[i]/(s.lex[i]+m.set.LexHalf)
 		if m.set.Centroid > 0 {
 			score += m.set.Centroid * s.cent[i]
+			if len(s.whole.lin) > 0 {
+				score += m.set.Linear * s.whole.lin[i]
+			}
 		}
 		ranked = append(ranked, Result{ID: m.classes[i], Score: score})
 	}
@@ -466,12 +533,18 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 // dangerNow decides whether a message (normalised words ws, phrase when it
 // has a staff danger phrase, n what the classifier found for it) means
 // danger now.
-func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) (bool, float64) {
+func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) (danger bool, p float64, loud bool) {
+	var acute bool
 	// A message of a few words has nothing beside its danger words that
 	// could make it everyday talk: its shape says nothing. (A Thai "word"
 	// is a run of words, so Thai is judged by its shape at any length.)
 	calm := (len(ws) > shortMessage || unsegmented(ws[0])) && m.calmShape(n)
-	acute, p := m.danger.acute(ws, calm)
+	// A message the regression clearly puts with an everyday answer
+	// ("free legal help", "nav help to get a job") is calm too, and a
+	// cry word or a likeness to an acute example does not decide it.
+	settled := m.settled(n)
+	calm = calm || settled
+	acute, p = m.danger.acute(ws, calm)
 	// In a message longer than one window a staff phrase is one sentence
 	// of her story, often of what happened before ("he hit me for years,
 	// now I live alone; can I…"): it decides only where the detector
@@ -479,7 +552,24 @@ func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) (bool, float64) {
 	if len(ws) > window && len(m.danger.w) > 0 && p < m.set.PhraseLong {
 		phrase = false
 	}
-	return phrase && !m.set.NoPhrases && !calm || m.cry(ws) || acute || m.nearAcute(n), p
+	loud = !settled && (m.cry(ws) || m.nearAcute(n))
+	return phrase && !m.set.NoPhrases && !calm || loud || acute, p, loud || p >= m.set.DangerLoud
+}
+
+// settled reports a message the regression puts, with a probability of
+// at least Settled, with an answer that is not about violence, with the
+// questions out of scope or with small talk.
+func (m *Matcher) settled(n *near) bool {
+	if m.set.Settled == 0 || len(n.lin) == 0 {
+		return false
+	}
+	best := 0
+	for c, p := range n.lin {
+		if p > n.lin[best] {
+			best = c
+		}
+	}
+	return n.lin[best] >= m.set.Settled && !m.sensitive[m.classes[best]]
 }
 
 // calmShape reports a message clearly nearer to a not-acute example than

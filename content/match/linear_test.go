@@ -1,0 +1,189 @@
+package match
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// toyMessages is a small problem with the shape of the real one: features
+// 0 and 1 are in every message of classes 0 and 1 (the words two
+// neighbouring entries share), feature 2 only in class 0 and feature 3
+// only in class 1 (the word that decides), features 4 and 5 are class 2's,
+// and 6 is noise in every class. The weights are tf-idf-like and each
+// vector has unit length, as vectorize makes them.
+func toyMessages() ([]vector, []int32) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var vs []vector
+	var classOf []int32
+	for i := range 60 {
+		class := int32(i % 3)
+		var ids []int32
+		switch class {
+		case 0:
+			ids = []int32{0, 1, 2}
+		case 1:
+			ids = []int32{0, 1, 3}
+		case 2:
+			ids = []int32{4, 5}
+		}
+		if rng.IntN(2) == 0 {
+			ids = append(ids, 6)
+		}
+		vals := make([]float32, len(ids))
+		var norm float64
+		for j := range vals {
+			vals[j] = float32(0.5 + rng.Float64())
+			norm += float64(vals[j] * vals[j])
+		}
+		for j := range vals {
+			vals[j] /= float32(math.Sqrt(norm))
+		}
+		vs = append(vs, vector{ids: ids, vals: vals})
+		classOf = append(classOf, class)
+	}
+	return vs, classOf
+}
+
+func cloneVectors(vs []vector) []vector {
+	out := make([]vector, len(vs))
+	for i, v := range vs {
+		out[i] = vector{ids: slices.Clone(v.ids), vals: slices.Clone(v.vals)}
+	}
+	return out
+}
+
+func dfOf(vs []vector, features int) func(int32) int32 {
+	df := make([]int32, features)
+	for _, v := range vs {
+		for _, id := range v.ids {
+			df[id]++
+		}
+	}
+	return func(id int32) int32 { return df[id] }
+}
+
+// referenceLinear fits the same softmax regression the plain way: full
+// gradient descent on dense weights, no pruning, no 16-bit weights. It
+// returns the class probabilities of a vector.
+func referenceLinear(vs []vector, classOf []int32, classes, features int) func(vector) []float64 {
+	w := make([][]float64, features)
+	for f := range w {
+		w[f] = make([]float64, classes)
+	}
+	b := make([]float64, classes)
+	probs := func(v vector) []float64 {
+		p := slices.Clone(b)
+		for j, id := range v.ids {
+			for c := range p {
+				p[c] += float64(v.vals[j]) * w[id][c]
+			}
+		}
+		softmax(p)
+		return p
+	}
+	for range 2000 {
+		gw := make([][]float64, features)
+		for f := range gw {
+			gw[f] = make([]float64, classes)
+		}
+		gb := make([]float64, classes)
+		for i, v := range vs {
+			p := probs(v)
+			p[classOf[i]]--
+			for c, g := range p {
+				gb[c] += g
+				for j, id := range v.ids {
+					gw[id][c] += g * float64(v.vals[j])
+				}
+			}
+		}
+		for c := range b {
+			b[c] -= 0.5 * gb[c] / float64(len(vs))
+			for f := range w {
+				w[f][c] -= 0.5 * gw[f][c] / float64(len(vs))
+			}
+		}
+	}
+	return probs
+}
+
+// TestLinearMatchesReference: the trained regression puts every message,
+// and messages it never saw, in the class the reference puts them in, and
+// its probabilities are probabilities.
+func TestLinearMatchesReference(t *testing.T) {
+	const classes, features = 3, 7
+	vs, classOf := toyMessages()
+	ref := referenceLinear(vs, classOf, classes, features)
+	l := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
+	probes := append(slices.Clone(vs),
+		vector{ids: []int32{2}, vals: []float32{1}},                    // only the deciding word of class 0
+		vector{ids: []int32{0, 3}, vals: []float32{0.6, 0.8}},          // a shared word and class 1's
+		vector{ids: []int32{5, 6}, vals: []float32{0.8, 0.6}},          // class 2's word and noise
+		vector{ids: []int32{0, 1, 3}, vals: []float32{0.7, 0.7, 0.14}}, // mostly shared words
+	)
+	argmax := func(p []float64) int { return slices.Index(p, slices.Max(p)) }
+	for i, v := range probes {
+		got := make([]float64, classes)
+		l.scores(v, got)
+		var sum float64
+		for _, p := range got {
+			sum += p
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("probe %d: probabilities sum to %v", i, sum)
+		}
+		want := ref(v)
+		if argmax(got) != argmax(want) {
+			t.Errorf("probe %d %v: class %d (%.2f), reference %d (%.2f)", i, v.ids, argmax(got), got, argmax(want), want)
+		}
+	}
+}
+
+// TestLinearWeighsTheDecidingWord: the words two classes share weigh
+// less for either than the word that tells them apart: the reason the
+// regression is there beside the neighbours.
+func TestLinearWeighsTheDecidingWord(t *testing.T) {
+	const classes, features = 3, 7
+	vs, classOf := toyMessages()
+	l := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
+	weight := func(feature int32, class uint16) float64 {
+		for _, cw := range l.weights[l.start[feature]:l.start[feature+1]] {
+			if cw.class == class {
+				return float64(cw.w) / l.scale
+			}
+		}
+		return 0
+	}
+	if shared, deciding := weight(0, 0), weight(2, 0); deciding <= shared {
+		t.Errorf("class 0: shared word weighs %.2f, deciding word %.2f", shared, deciding)
+	}
+	if shared, deciding := weight(1, 1), weight(3, 1); deciding <= shared {
+		t.Errorf("class 1: shared word weighs %.2f, deciding word %.2f", shared, deciding)
+	}
+}
+
+// TestLinearDeterministic: the same messages give the same weights, run
+// after run, so a catalog always answers the same way.
+func TestLinearDeterministic(t *testing.T) {
+	const classes, features = 3, 7
+	vs, classOf := toyMessages()
+	a := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
+	b := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
+	if !slices.Equal(a.weights, b.weights) || !slices.Equal(a.bias, b.bias) || a.scale != b.scale {
+		t.Error("two trainings on the same messages differ")
+	}
+}
+
+// TestLinearSkipsRareFeatures: a feature in fewer than linearMinDF
+// messages gets no weight, so one odd example cannot decide a class.
+func TestLinearSkipsRareFeatures(t *testing.T) {
+	const classes, features = 3, 8
+	vs, classOf := toyMessages()
+	vs[0] = vector{ids: []int32{2, 7}, vals: []float32{0.6, 0.8}} // feature 7 once
+	l := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
+	if n := l.start[8] - l.start[7]; n != 0 {
+		t.Errorf("feature 7, in one message, has %d weights", n)
+	}
+}
