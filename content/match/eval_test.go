@@ -293,7 +293,7 @@ func TestCrossValidation(t *testing.T) {
 				a := m.Search(ex.Text, ex.Lang)
 				get(ex.Lang).calm.add(a.Emergency, a.Emergency)
 				if misses && a.Emergency {
-					t.Logf("calm flagged %s: %q", ex.Lang, ex.Text)
+					t.Logf("calm flagged %s: %q %s", ex.Lang, ex.Text, m.Why(ex.Text))
 				}
 			}
 		}
