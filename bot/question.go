@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -46,26 +45,14 @@ func (t *turn) question(text string) {
 	case ans.Emergency:
 		t.count("question:emergency")
 		t.s.Misses = 0
-		// The emergency card, or a way to get help now that surely
-		// answers what she asked (a shelter, suicidal thoughts): under
-		// the line "if you are in danger now, call 112", with the
-		// emergency numbers the first button.
-		e := t.cat.Entry(ans.Results[0].ID)
-		if e == nil {
-			e = t.cat.Entry(content.EmergencyID)
-		}
+		e := t.cat.Entry(content.EmergencyID)
 		if e == nil {
 			t.send(t.tr("EmergencyFirst"), t.menuButtons())
 			return
 		}
-		buttons := t.answerButtons(e)
-		if e.ID != content.EmergencyID {
-			emergency := t.emergencyButton()
-			buttons = append([][]Button{emergency}, slices.DeleteFunc(buttons, func(row []Button) bool { return slices.Equal(row, emergency) })...)
-		}
-		t.s.Screen = "entry:" + e.ID
-		t.count("answer:" + e.ID)
-		t.queue(t.answer(e, t.tr("EmergencyFirst"), t.withChoices(ans.Results[1:], buttons), false))
+		t.s.Screen = "entry:" + content.EmergencyID
+		t.count("answer:" + content.EmergencyID)
+		t.queue(t.answer(e, t.tr("EmergencyFirst"), t.withChoices(ans.Results[1:], t.answerButtons(e)), false))
 	case ans.Human:
 		t.person()
 	case ans.SmallTalk != "":

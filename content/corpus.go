@@ -36,11 +36,6 @@ func (c *Catalog) corpus() *match.Corpus {
 	for _, id := range c.IDs() {
 		e := c.Entries[id]
 		me := match.Entry{ID: id, Sensitive: e.Sensitive, Text: map[string]match.Text{}, Examples: c.Examples.Entries[id]}
-		// The ways to get help now are the emergency numbers' neighbours
-		// in their topic.
-		if em := c.Entries[EmergencyID]; em != nil && e.Topic == em.Topic {
-			me.HelpNow = true
-		}
 		for _, lang := range slices.Sorted(maps.Keys(e.Text)) {
 			t := e.Text[lang]
 			me.Text[lang] = match.Text{Title: t.Title, Body: t.Body, Keywords: t.Keywords}

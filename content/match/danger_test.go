@@ -38,22 +38,15 @@ func TestEmergencyDetector(t *testing.T) {
 	}
 }
 
-// TestDangerKeepsWhatSheAskedFirst: danger in a question about a way to
-// get help now keeps that answer first, the emergency card second; a cry
-// for help, a short statement of violence, and the same question when
-// the card is set to come first always get the card first, with nothing
-// beside a cry that only shares the word "help".
-func TestDangerKeepsWhatSheAskedFirst(t *testing.T) {
+// TestDangerPutsTheCardFirst: danger puts the emergency card first, before
+// the answer she asked about, which stays offered beside it; beside a cry
+// for help nothing is offered that only shares the word "help".
+func TestDangerPutsTheCardFirst(t *testing.T) {
 	cat := mustLoad(t)
 	const asked = "jeg har tenkt på å ta livet mitt, hvem kan jeg snakke med"
 	a := cat.Search(asked, "nb")
-	if !a.Emergency || len(a.Results) < 2 || a.Results[0].ID != "mental-health-crisis" || a.Results[1].ID != match.EmergencyID || !a.Sure {
-		t.Errorf("%q: emergency %v, sure %v, %v; want mental-health-crisis then the emergency card", asked, a.Emergency, a.Sure, a.Results)
-	}
-	set := match.DefaultSettings()
-	set.EmergencyCardOnly = true
-	if a := match.NewWithSettings(cat.Corpus(), set).Search(asked, "nb"); !a.Emergency || a.Results[0].ID != match.EmergencyID {
-		t.Errorf("card only: %q: %v; want the card first", asked, a.Results)
+	if !a.Emergency || len(a.Results) < 2 || a.Results[0].ID != match.EmergencyID || a.Results[1].ID != "mental-health-crisis" {
+		t.Errorf("%q: emergency %v, %v; want the card, then mental-health-crisis", asked, a.Emergency, a.Results)
 	}
 	for _, cry := range []string{"hjelp han er her", "mannen min slår meg", "help me please"} {
 		a := cat.Search(cry, "")

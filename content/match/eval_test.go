@@ -216,18 +216,12 @@ func TestCrossValidation(t *testing.T) {
 			set.SensitiveDanger = x
 		case "settled":
 			set.Settled = x
-		case "loud":
-			set.DangerLoud = x
 		case "besidecry":
 			set.BesideCry = x
-		case "askwords":
-			set.AskWords = int(x)
 		case "linear":
 			set.Linear = x
 		case "linscope":
 			set.LinearScope = x
-		case "cardonly":
-			set.EmergencyCardOnly = x != 0
 		case "nophrases":
 			set.NoPhrases = x != 0
 		default:

@@ -5,6 +5,11 @@
 // It learns from a Corpus (the catalog's titles, bodies, keywords, example
 // messages and danger examples) and knows nothing of YAML or of the bot:
 // the content package builds the Corpus, the bot asks the Matcher.
+// Entries are ranked by three learners over the same features (features.go):
+// the nearest examples and each entry's centroid (classifier.go), a softmax
+// regression (linear.go), and the lexical index of keywords (index.go);
+// danger is a separate logistic detector (detector.go) with the staff
+// phrases as an override.
 package match
 
 import (
@@ -45,12 +50,9 @@ type Corpus struct {
 // Entry is one answer of the catalog as the matcher sees it.
 type Entry struct {
 	ID        string
-	Sensitive bool // about violence: its examples are not counted as calm
-	// HelpNow marks a way to get help now (a shelter, the police, a
-	// helpline), which under danger may come before the emergency card.
-	HelpNow  bool
-	Text     map[string]Text // by language
-	Examples []Example
+	Sensitive bool            // about violence: its examples are not counted as calm
+	Text      map[string]Text // by language
+	Examples  []Example
 }
 
 // Text is an entry's text in one language.
@@ -92,7 +94,6 @@ type Matcher struct {
 	languages []string
 	concepts  *concepts
 	sensitive map[string]bool // entries about violence
-	helpNow   map[string]bool // entries that are a way to get help now
 	set       Settings
 	pool      sync.Pool
 }
@@ -135,22 +136,10 @@ type Settings struct {
 	// entry about violence to be offered when an out-of-scope example is
 	// nearer (0: always offered).
 	SensitiveDanger float64
-	// EmergencyCardOnly puts the emergency card first under every sign
-	// of danger, even before a sure answer about violence (as before
-	// round 7; kept to measure the difference).
-	EmergencyCardOnly bool
-	// DangerLoud is the detector's likelihood of danger from which the
-	// emergency card comes first even before a sure answer about
-	// violence; a cry for help or a message nearly an acute example is
-	// loud at any likelihood.
-	DangerLoud float64
 	// BesideCry is the score an answer not about violence needs to be
-	// offered beside the emergency card when the danger is loud.
+	// offered beside the emergency card when the message is a cry for help
+	// or nearly an acute example.
 	BesideCry float64
-	// AskWords is the fewest words of a message that may ask about a way
-	// to get help now rather than say she needs help: "my husband hits
-	// me" gets the emergency card first, whatever it is most like.
-	AskWords int
 	// Settled is the regression's probability from which a message it
 	// puts with an everyday answer counts as calm (0: off).
 	Settled float64
@@ -184,9 +173,7 @@ func DefaultSettings() Settings {
 		// too: it needs some sign of danger to beat a nearer
 		// out-of-scope example.
 		SensitiveDanger: 0.1,
-		DangerLoud:      0.5,
 		Settled:         0.9,
-		AskWords:        6,
 		BesideCry:       1.25,
 		Balance:         0.5,
 		CalmWeight:      3,
@@ -277,11 +264,10 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 			*list = append(*list, t.hashes)
 		}
 	}
-	m.sensitive, m.helpNow = map[string]bool{}, map[string]bool{}
+	m.sensitive = map[string]bool{}
 	for i, e := range c.Entries {
 		m.classes = append(m.classes, e.ID)
 		m.sensitive[e.ID] = e.Sensitive
-		m.helpNow[e.ID] = e.HelpNow
 		for _, lang := range sortedKeys(e.Text) {
 			t := e.Text[lang]
 			add(i, "", t.Title)
@@ -409,27 +395,13 @@ func (m *Matcher) Search(question, lang string) Answer {
 		a.Sure = best >= m.set.SureScore && (len(ranked) == 1 || best >= m.set.SureMargin*ranked[1].Score) && ranked[0].ID != EmergencyID
 	}
 	if a.Emergency {
-		// Danger puts the emergency numbers first, unless she asked
-		// about a way to get help now that an answer surely covers ("he
-		// threatens me, is there a shelter for me and the children?"):
-		// that answer comes first, under the line "if you are in danger
-		// now, call 112" the bot puts above it, with the emergency
-		// button first and the card second here. Not when the danger is
-		// loud (a cry, a message nearly an acute example, a detector
-		// sure of it), the message is too short to ask anything, or it is
-		// more like an acute example than like any of that answer's.
-		at := 0
-		if a.Sure && !loud && len(ws) >= m.set.AskWords && len(a.Results) > 0 && m.helpNow[a.Results[0].ID] && !m.set.EmergencyCardOnly &&
-			s.whole.top1[slices.Index(m.classes, a.Results[0].ID)] > s.whole.acute {
-			at = 1
-		}
 		// Beside a cry for help, answers about anything but violence are
 		// offered only when they fit well: "help" in "help me, he is
 		// here" is also in "help to find a job".
 		rest := slices.DeleteFunc(a.Results, func(r Result) bool {
 			return r.ID == EmergencyID || loud && !m.sensitive[r.ID] && r.Score < m.set.BesideCry
 		})
-		a.Results = slices.Insert(rest, min(at, len(rest)), Result{ID: EmergencyID, Score: emergencyAt})
+		a.Results = append([]Result{{ID: EmergencyID, Score: emergencyAt}}, rest...)
 		a.Results = a.Results[:min(len(a.Results), maxResults)]
 		a.Sure = true
 	}
@@ -532,7 +504,8 @@ func (m *Matcher) Likeliest(question string, n int) []Result {
 
 // dangerNow decides whether a message (normalised words ws, phrase when it
 // has a staff danger phrase, n what the classifier found for it) means
-// danger now.
+// danger now, with the detector's likelihood p, and whether it is loud: a
+// cry for help or nearly an acute example.
 func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) (danger bool, p float64, loud bool) {
 	var acute bool
 	// A message of a few words has nothing beside its danger words that
@@ -553,7 +526,7 @@ func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) (danger bool, p f
 		phrase = false
 	}
 	loud = !settled && (m.cry(ws) || m.nearAcute(n))
-	return phrase && !m.set.NoPhrases && !calm || loud || acute, p, loud || p >= m.set.DangerLoud
+	return phrase && !m.set.NoPhrases && !calm || loud || acute, p, loud
 }
 
 // settled reports a message the regression puts, with a probability of

@@ -160,8 +160,12 @@ func rank(a answer, want string) (top1, top3 bool) {
 func printQuestions(rows []row, ans []answer) {
 	byLang, byKind := map[string]*tally{}, map[string]*tally{}
 	var all, inScope tally
+	behindCard := 0 // top-1 misses where danger put the card first and her answer second
 	for i, r := range rows {
 		t1, t3 := rank(ans[i], r.want)
+		if a := ans[i]; !t1 && len(a.Results) > 1 && a.Results[0].ID == "emergency-numbers" && a.Results[1].ID == r.want {
+			behindCard++
+		}
 		for _, t := range []*tally{get(byLang, r.lang), get(byKind, r.kind), &all} {
 			add(t, t1, t3)
 		}
@@ -182,6 +186,7 @@ func printQuestions(rows []row, ans []answer) {
 		fmt.Printf("| %s | %d | %s | %s |\n", k, t.n, t.cell(t.top1), t.cell(t.top3))
 	}
 	fmt.Println("\n(`outofscope` rows count as right when nothing is offered.)")
+	fmt.Printf("\nOf the top-1 misses, %d are questions flagged as danger whose answer came second, after the emergency card that danger puts first.\n", behindCard)
 	fmt.Println()
 }
 
