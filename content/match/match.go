@@ -536,13 +536,8 @@ func (m *Matcher) settled(n *near) bool {
 	if m.set.Settled == 0 || len(n.lin) == 0 {
 		return false
 	}
-	best := 0
-	for c, p := range n.lin {
-		if p > n.lin[best] {
-			best = c
-		}
-	}
-	return n.lin[best] >= m.set.Settled && !m.sensitive[m.classes[best]]
+	p := slices.Max(n.lin)
+	return p >= m.set.Settled && !m.sensitive[m.classes[slices.Index(n.lin, p)]]
 }
 
 // calmShape reports a message clearly nearer to a not-acute example than
