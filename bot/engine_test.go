@@ -144,6 +144,9 @@ func FuzzHandle(f *testing.F) {
 		f.Fatal(err)
 	}
 	drain(f, st)
+	// Trained before fuzzing starts, so the first free text does not wait
+	// seconds for it and look like a hung worker.
+	e.Catalog().Warm()
 	f.Add(0, "", "review", "rv:ok:so:legal-aid:00000000", false, 0)
 	f.Add(1, "", "", "rv:voice:so:emergency-numbers:abc", false, 0)
 	f.Add(4, "OggS", "", "au:legal-aid", false, 0)

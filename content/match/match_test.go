@@ -168,6 +168,9 @@ func TestSearchConcurrent(t *testing.T) {
 // FuzzSearch feeds arbitrary questions to the matcher.
 func FuzzSearch(f *testing.F) {
 	cat := mustLoad(f)
+	// Trained before fuzzing starts: training takes seconds, and a first
+	// input that waits for it looks like a hung worker.
+	cat.Warm()
 	for _, q := range []string{"he hits me", "oppholdstillatelse", "زوجي يضربني", "สามีตีฉัน", "", "\u2066x\u2069", strings.Repeat("a ", 500)} {
 		f.Add(q)
 	}
