@@ -208,7 +208,7 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 		// priors from the regression: no evidence, so no probabilities.
 		out.lin = out.lin[:0]
 		if s.v.seen >= 0.5 {
-			out.lin = append(out.lin, make([]float64, c.classes)...)
+			out.lin = slices.Grow(out.lin, c.classes)[:c.classes] // scores sets every class
 			c.lin.scores(s.v, out.lin)
 		}
 	}

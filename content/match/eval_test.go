@@ -232,7 +232,7 @@ func TestCrossValidation(t *testing.T) {
 	if path := os.Getenv("VEIVISER_EVAL_DUMP"); path != "" {
 		dumpAsked(t, full, path)
 	}
-	var sure, long, longDanger, latin, acuteCard evalTally
+	var sure, long, longDanger, latin evalTally
 	// confusion counts held-out examples whose first result was another
 	// entry: want → got. Neighbouring entries that share most of their
 	// words are where top-1 is lost, and this says which.
@@ -273,10 +273,6 @@ func TestCrossValidation(t *testing.T) {
 			if foldOf(ex) == f && asked(ex) {
 				a := m.Search(ex.Text, ex.Lang)
 				get(ex.Lang).acute.add(a.Emergency, a.Emergency)
-				acuteCard.add(len(a.Results) > 0 && a.Results[0].ID == match.EmergencyID, a.Emergency)
-				if misses && a.Emergency && a.Results[0].ID != match.EmergencyID {
-					t.Logf("acute answered first by %s %s: %q", a.Results[0].ID, ex.Lang, ex.Text)
-				}
 				if misses && !a.Emergency {
 					t.Logf("acute missed %s: %q", ex.Lang, ex.Text)
 				}
@@ -359,7 +355,6 @@ func TestCrossValidation(t *testing.T) {
 		float64(tot.acute.top1)/float64(max(1, tot.acute.n)), float64(tot.calm.top1)/float64(max(1, tot.calm.n)),
 		float64(tot.scope.top1)/float64(max(1, tot.scope.n)), float64(tot.chat.top1)/float64(max(1, tot.chat.n)), devTot)
 	fmt.Fprintf(&b, "long examples (40+ words): %s, flagged as danger %.2f\n", long, float64(longDanger.top1)/float64(max(1, longDanger.n)))
-	fmt.Fprintf(&b, "acute examples with the emergency card first, flagged: %s\n", acuteCard)
 	fmt.Fprintf(&b, "entry examples: %d, top-1 %d, top-3 %d\n", tot.entry.n, tot.entry.top1, tot.entry.top3)
 	fmt.Fprintf(&b, "Latin-script ar, fa, ur, ti, uk, th examples: %s (%d)\n", latin, latin.n)
 	fmt.Fprintf(&b, "most confused (wanted → ranked first, held-out examples):\n")

@@ -13,7 +13,6 @@ import (
 // little, and the one word that decides between them much. It is trained
 // from the examples at load, deterministically, and kept sparse.
 type linear struct {
-	classes int
 	scale   float64 // weights are kept as int16(w·scale), the largest at MaxInt16
 	bias    []float32
 	start   []int32       // feature ID → where its weights start in weights
@@ -113,7 +112,7 @@ func trainLinear(vs []vector, classOf []int32, df func(id int32) int32, classes,
 	for _, x := range w {
 		top = max(top, x, -x)
 	}
-	l := &linear{classes: classes, bias: bias, start: make([]int32, features+1), scale: math.MaxInt16 / max(float64(top), linearPrune)}
+	l := &linear{bias: bias, start: make([]int32, features+1), scale: math.MaxInt16 / max(float64(top), linearPrune)}
 	for id, r := range row {
 		if r >= 0 {
 			for c, x := range w[int(r)*classes : int(r+1)*classes] {
