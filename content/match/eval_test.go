@@ -232,7 +232,8 @@ func TestCrossValidation(t *testing.T) {
 	if path := os.Getenv("VEIVISER_EVAL_DUMP"); path != "" {
 		dumpAsked(t, full, path)
 	}
-	var sure, long, longDanger, latin evalTally
+	var sure, long, longDanger, latin, second evalTally
+	flagged := map[string]int{}
 	// confusion counts held-out examples whose first result was another
 	// entry: want → got. Neighbouring entries that share most of their
 	// words are where top-1 is lost, and this says which.
@@ -256,6 +257,12 @@ func TestCrossValidation(t *testing.T) {
 				}
 				if latinScript(ex) {
 					latin.add(t1, t3)
+				}
+				if a.Emergency {
+					flagged[e.ID]++
+					// The card first, her answer second: the miss the
+					// blind scorer also counts apart.
+					second.add(!t1 && len(a.Results) > 1 && a.Results[1].ID == e.ID, false)
 				}
 				if !t1 && len(a.Results) > 0 {
 					confusion[[2]string{e.ID, a.Results[0].ID}]++
@@ -356,6 +363,14 @@ func TestCrossValidation(t *testing.T) {
 		float64(tot.scope.top1)/float64(max(1, tot.scope.n)), float64(tot.chat.top1)/float64(max(1, tot.chat.n)), devTot)
 	fmt.Fprintf(&b, "long examples (40+ words): %s, flagged as danger %.2f\n", long, float64(longDanger.top1)/float64(max(1, longDanger.n)))
 	fmt.Fprintf(&b, "entry examples: %d, top-1 %d, top-3 %d\n", tot.entry.n, tot.entry.top1, tot.entry.top3)
+	fmt.Fprintf(&b, "flagged as danger: %d, of which the card first and her answer second: %d\n", second.n, second.top1)
+	fmt.Fprintf(&b, "most flagged entries:")
+	ids := slices.Collect(maps.Keys(flagged))
+	slices.SortFunc(ids, func(x, y string) int { return flagged[y] - flagged[x] })
+	for _, id := range ids[:min(len(ids), 8)] {
+		fmt.Fprintf(&b, " %s %d", id, flagged[id])
+	}
+	fmt.Fprintln(&b)
 	fmt.Fprintf(&b, "Latin-script ar, fa, ur, ti, uk, th examples: %s (%d)\n", latin, latin.n)
 	fmt.Fprintf(&b, "most confused (wanted → ranked first, held-out examples):\n")
 	pairs := slices.Collect(maps.Keys(confusion))
