@@ -161,7 +161,7 @@ func DefaultSettings() Settings {
 		SureMargin:    1.15,
 		RelFloor:      0.6,
 		ChatScore:     0.5,
-		Danger:        0.3,
+		Danger:        0.25,
 		DangerShort:   0.45,
 		DangerWindow:  0.55,
 		NearAcute:     0.4,
@@ -279,7 +279,13 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 			add(i, ex.Lang, ex.Text)
 			switch {
 			case e.ID == EmergencyID:
-				addDanger(&pos, ex.Text)
+				// "What is the police number?" asks for the card; it does
+				// not say she is in danger. Taught as acute, these made
+				// "number", "police" and "call" alarm on "the helpline's
+				// number" and "police number when it's not urgent".
+				// Cross-validation: a third fewer examples flagged, top-1
+				// +0.01, and at Danger 0.25 fewer acute examples missed
+				// and fewer calm ones flagged than before.
 			case !e.Sensitive:
 				addDanger(&neg, ex.Text)
 			}
