@@ -150,11 +150,11 @@ func DefaultSettings() Settings {
 	return Settings{
 		LexWeight:     0.5,
 		LexHalf:       6,
-		Nearest:       0.25,
+		Nearest:       0.5,
 		Centroid:      2,
 		Linear:        1,
 		LinearScope:   1,
-		ConceptRepeat: 4,
+		ConceptRepeat: 3,
 		MinScore:      0.4,
 		ScopeMargin:   -0.1,
 		SureScore:     0.5,
