@@ -232,8 +232,12 @@ func TestCrossValidation(t *testing.T) {
 	if path := os.Getenv("VEIVISER_EVAL_DUMP"); path != "" {
 		dumpAsked(t, full, path)
 	}
-	var sure, long, longDanger, latin, second evalTally
+	var sure, long, longDanger, latin evalTally
+	// flagged counts held-out examples that danger flagged, by entry;
+	// behindCard those whose own answer came second, after the card (the
+	// miss the blind scorer also counts apart).
 	flagged := map[string]int{}
+	behindCard := 0
 	// confusion counts held-out examples whose first result was another
 	// entry: want → got. Neighbouring entries that share most of their
 	// words are where top-1 is lost, and this says which.
@@ -260,9 +264,9 @@ func TestCrossValidation(t *testing.T) {
 				}
 				if a.Emergency {
 					flagged[e.ID]++
-					// The card first, her answer second: the miss the
-					// blind scorer also counts apart.
-					second.add(!t1 && len(a.Results) > 1 && a.Results[1].ID == e.ID, false)
+					if !t1 && len(a.Results) > 1 && a.Results[1].ID == e.ID {
+						behindCard++
+					}
 				}
 				if !t1 && len(a.Results) > 0 {
 					confusion[[2]string{e.ID, a.Results[0].ID}]++
@@ -363,10 +367,19 @@ func TestCrossValidation(t *testing.T) {
 		float64(tot.scope.top1)/float64(max(1, tot.scope.n)), float64(tot.chat.top1)/float64(max(1, tot.chat.n)), devTot)
 	fmt.Fprintf(&b, "long examples (40+ words): %s, flagged as danger %.2f\n", long, float64(longDanger.top1)/float64(max(1, longDanger.n)))
 	fmt.Fprintf(&b, "entry examples: %d, top-1 %d, top-3 %d\n", tot.entry.n, tot.entry.top1, tot.entry.top3)
-	fmt.Fprintf(&b, "flagged as danger: %d, of which the card first and her answer second: %d\n", second.n, second.top1)
-	fmt.Fprintf(&b, "most flagged entries:")
 	ids := slices.Collect(maps.Keys(flagged))
-	slices.SortFunc(ids, func(x, y string) int { return flagged[y] - flagged[x] })
+	total := 0
+	for _, id := range ids {
+		total += flagged[id]
+	}
+	fmt.Fprintf(&b, "flagged as danger: %d, of which the card first and her answer second: %d\n", total, behindCard)
+	fmt.Fprintf(&b, "most flagged entries:")
+	slices.SortFunc(ids, func(x, y string) int {
+		if c := flagged[y] - flagged[x]; c != 0 {
+			return c
+		}
+		return strings.Compare(x, y)
+	})
 	for _, id := range ids[:min(len(ids), 8)] {
 		fmt.Fprintf(&b, " %s %d", id, flagged[id])
 	}
