@@ -54,26 +54,18 @@ func (t *turn) ephemeral() {
 	t.change.Actions[len(t.change.Actions)-1].Ephemeral = confirmationLife
 }
 
-// deletable is how long Telegram lets a bot delete messages in a chat.
-const deletable = 48 * time.Hour
-
 // clear deletes the bot's messages and hers in this chat, as far as
-// Telegram allows, and tells her honestly what it could not do.
+// Telegram allows, and tells her honestly what it could not do. Which
+// messages is settled by the channel when it delivers the deletion (see
+// Action.Clear).
 func (t *turn) clear() {
 	t.count("clear")
-	ids, err := t.e.store.RecentMessages(t.ctx, t.ev.Chat, t.ev.At.Add(-deletable))
-	if err != nil {
-		t.fail("read messages", err)
-		return
-	}
+	var own []int
 	if t.ev.MessageID != 0 && t.ev.Kind != EventButton {
-		ids = append(ids, t.ev.MessageID) // the /clear itself
+		own = []int{t.ev.MessageID} // the /clear itself
 	}
-	if len(ids) > 0 {
-		t.change.Actions = append(t.change.Actions, Action{Chat: t.ev.Chat, Delete: ids})
-	}
+	t.change.Actions = append(t.change.Actions, Action{Chat: t.ev.Chat, Delete: own, Clear: true})
 	t.change.Chat.Messages = nil
-	t.change.Chat.Cleared = t.ev.Chat
 	t.s.Screen = "menu"
 	t.send(t.tr(t.forChannel("ClearDone")), t.menuButtons())
 	t.ephemeral()

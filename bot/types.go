@@ -91,6 +91,12 @@ type Action struct {
 
 	// Delete these messages of the chat instead of sending anything.
 	Delete []int
+	// Clear deletes, besides Delete, every message the channel recorded
+	// as delivered to the chat, and then forgets them. The channel reads
+	// its record when it delivers this action, after everything queued
+	// before it: an answer still on its way when she wrote /clear is
+	// deleted too, where a list taken by the engine would have missed it.
+	Clear bool
 	// Hide the text after its first line until tapped (a spoiler), so a
 	// glance at the screen or a notification reveals nothing.
 	Discreet bool
@@ -134,7 +140,7 @@ type Voice struct {
 // open the ticket's topic (NewTopic).
 func (a Action) Kind() ActionKind {
 	switch {
-	case len(a.Delete) > 0:
+	case len(a.Delete) > 0 || a.Clear:
 		return KindDelete
 	case a.Voice != nil:
 		return KindVoice
@@ -258,7 +264,6 @@ type ChatOps struct {
 	Unqueue    int64 // drop the messages queued for this chat
 	Messages   []int // her message IDs in chat MessagesOf, kept 48 hours so /clear can delete them
 	MessagesOf int64
-	Cleared    int64 // forget the message IDs of this chat (they were deleted)
 }
 
 // TicketOp changes ticket Number. Apply gets the stored ticket and
@@ -297,7 +302,6 @@ type Store interface {
 	NextTicketNumber(ctx context.Context) (int64, error)
 	Advisors(ctx context.Context) ([]Advisor, error)
 	Counters(ctx context.Context, prefix string, since time.Time) (map[string]uint64, error)
-	RecentMessages(ctx context.Context, chat int64, since time.Time) ([]int, error)
 }
 
 // WebChats is where the chat IDs of web chat sessions start: above any

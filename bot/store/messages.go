@@ -80,9 +80,17 @@ func (s *Store) RecentMessages(_ context.Context, chat int64, since time.Time) (
 	return out, nil
 }
 
-// clearMessages forgets every message ID of a chat.
-func (s *Store) clearMessages(tx *bolt.Tx, chat int64) error {
-	return tx.Bucket(bucketMessages).Delete(s.chatKey(chat))
+// ForgetMessages forgets every message ID of a chat, once the channel
+// deleted them. Those still in the journal go into bbolt first, to be
+// deleted there, so her keyed hash does not outlive this in the journal.
+func (s *Store) ForgetMessages(_ context.Context, chat int64) error {
+	if err := s.flush(); err != nil {
+		return fmt.Errorf("forget messages: %w", err)
+	}
+	if err := s.update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMessages).Delete(s.chatKey(chat)) }); err != nil {
+		return writeError("forget messages", err)
+	}
+	return nil
 }
 
 // purgeMessages drops message IDs past Telegram's 48 hours, and records

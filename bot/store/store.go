@@ -221,7 +221,7 @@ func (s *Store) Seen(_ context.Context, eventID string) (bool, error) {
 // disk sync serves many concurrent updates; each event's change is still
 // all or nothing.
 func (s *Store) Commit(_ context.Context, c bot.Change) error {
-	if c.Chat.Forget != 0 || c.Chat.Cleared != 0 {
+	if c.Chat.Forget != 0 {
 		// Her message IDs waiting in the journal go into bbolt first, to be
 		// deleted there, so her keyed hash does not outlive this in the journal.
 		if err := s.flush(); err != nil {
@@ -253,11 +253,6 @@ func (s *Store) Commit(_ context.Context, c bot.Change) error {
 		}
 		if len(c.Chat.Messages) > 0 {
 			if err := s.recordMessages(tx, c.Chat.MessagesOf, c.Chat.Messages, now); err != nil {
-				return err
-			}
-		}
-		if c.Chat.Cleared != 0 {
-			if err := s.clearMessages(tx, c.Chat.Cleared); err != nil {
 				return err
 			}
 		}

@@ -277,6 +277,37 @@ func TestMessageIDsLast48Hours(t *testing.T) {
 	})
 }
 
+// TestForgetMessagesAfterClear: the IDs noted in the journal and those
+// already in bbolt are both forgotten, and other chats keep theirs.
+func TestForgetMessagesAfterClear(t *testing.T) {
+	ctx := context.Background()
+	s, _ := mustOpen(t)
+	now := time.Now()
+	for _, m := range []struct {
+		chat int64
+		id   int
+	}{{5, 1}, {6, 2}} {
+		if err := s.RecordMessage(ctx, m.chat, m.id, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordMessage(ctx, 5, 3, now); err != nil { // still in the journal
+		t.Fatal(err)
+	}
+	if err := s.ForgetMessages(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.RecentMessages(ctx, 5, time.Time{}); len(got) != 0 {
+		t.Errorf("chat 5 still has %v after ForgetMessages", got)
+	}
+	if got, _ := s.RecentMessages(ctx, 6, time.Time{}); !slices.Equal(got, []int{2}) {
+		t.Errorf("chat 6 has %v, want its own [2]", got)
+	}
+}
+
 // TestPendingCapsEachChat queues a backlog for the advisors' group ahead
 // of a woman's reply: Pending must reach her reply, oldest first.
 func TestPendingCapsEachChat(t *testing.T) {

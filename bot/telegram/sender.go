@@ -33,6 +33,8 @@ type Records interface {
 	Ticket(ctx context.Context, n int64) (bot.Ticket, bool, error)
 	LinkThread(ctx context.Context, ticket int64, thread int, anchor bool) error
 	RecordMessage(ctx context.Context, chat int64, id int, at time.Time) error
+	RecentMessages(ctx context.Context, chat int64, since time.Time) ([]int, error)
+	ForgetMessages(ctx context.Context, chat int64) error
 	FileID(ctx context.Context, sum string) (string, bool, error)
 	SetFileID(ctx context.Context, sum, id string) error
 }
@@ -422,7 +424,7 @@ func (s *Sender) send(ctx context.Context, a bot.Action, parts []string, now tim
 	kind := a.Kind()
 	switch kind {
 	case bot.KindDelete:
-		return s.delete(ctx, a)
+		return s.delete(ctx, a, now)
 	case bot.KindVoice:
 		return s.sendVoice(ctx, a, now)
 	}
@@ -587,15 +589,31 @@ func (s *Sender) deleteLater(chat int64, id int, d time.Duration) {
 	})
 }
 
-// delete removes messages, in batches of 100 as the API allows. Messages
-// too old to delete are not an error: there is nothing more to do.
-func (s *Sender) delete(ctx context.Context, a bot.Action) error {
-	for ids := a.Delete; len(ids) > 0; {
+// deletable is how long Telegram lets a bot delete messages in a chat.
+const deletable = 48 * time.Hour
+
+// delete removes messages, in batches of 100 as the API allows, and for
+// a clear every message recorded for the chat: read now, when everything
+// queued before the clear has been delivered and recorded. Messages too
+// old to delete are not an error: there is nothing more to do.
+func (s *Sender) delete(ctx context.Context, a bot.Action, now time.Time) error {
+	ids := a.Delete
+	if a.Clear {
+		recorded, err := s.records.RecentMessages(ctx, a.Chat, now.Add(-deletable))
+		if err != nil {
+			return err
+		}
+		ids = append(recorded, ids...)
+	}
+	for len(ids) > 0 {
 		n := min(100, len(ids))
 		if _, err := s.api.DeleteMessages(ctx, &tg.DeleteMessagesParams{ChatID: a.Chat, MessageIDs: ids[:n]}); err != nil && !isBadRequest(err, "") {
 			return err
 		}
 		ids = ids[n:]
+	}
+	if a.Clear {
+		return s.records.ForgetMessages(ctx, a.Chat)
 	}
 	return nil
 }

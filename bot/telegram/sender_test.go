@@ -64,18 +64,23 @@ func (memRecords) Ticket(context.Context, int64) (bot.Ticket, bool, error) {
 }
 func (memRecords) LinkThread(context.Context, int64, int, bool) error         { return nil }
 func (memRecords) RecordMessage(context.Context, int64, int, time.Time) error { return nil }
-func (memRecords) FileID(context.Context, string) (string, bool, error)       { return "", false, nil }
-func (memRecords) SetFileID(context.Context, string, string) error            { return nil }
+func (memRecords) RecentMessages(context.Context, int64, time.Time) ([]int, error) {
+	return nil, nil
+}
+func (memRecords) ForgetMessages(context.Context, int64) error          { return nil }
+func (memRecords) FileID(context.Context, string) (string, bool, error) { return "", false, nil }
+func (memRecords) SetFileID(context.Context, string, string) error      { return nil }
 
 // fakeAPI records sends at the fake clock's time and fails as told.
 type fakeAPI struct {
-	mu      sync.Mutex // calls come from the sender's lanes at once
-	clock   *time.Time
-	sent    []sent
-	silent  []bool
-	protect []bool
-	deleted int
-	fail    func(chat int64, text string) error
+	mu         sync.Mutex // calls come from the sender's lanes at once
+	clock      *time.Time
+	sent       []sent
+	silent     []bool
+	protect    []bool
+	deleted    int
+	deletedIDs []int
+	fail       func(chat int64, text string) error
 }
 
 func (f *fakeAPI) deletedCount() int {
@@ -116,10 +121,11 @@ func (f *fakeAPI) CreateForumTopic(context.Context, *tg.CreateForumTopicParams) 
 	return &models.ForumTopic{MessageThreadID: 1}, nil
 }
 
-func (f *fakeAPI) DeleteMessages(context.Context, *tg.DeleteMessagesParams) (bool, error) {
+func (f *fakeAPI) DeleteMessages(_ context.Context, p *tg.DeleteMessagesParams) (bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.deleted++
+	f.deletedIDs = append(f.deletedIDs, p.MessageIDs...)
 	return true, nil
 }
 
@@ -476,6 +482,51 @@ func TestSenderSilentAndEphemeral(t *testing.T) {
 	if rec.recorded.Load() != 0 {
 		t.Error("the ephemeral message was recorded for /clear")
 	}
+}
+
+// TestSenderClearReadsTheRecordWhenItDelivers: a clear deletes what was
+// recorded for the chat when it is delivered, including the answer queued
+// just before it, then forgets the record.
+func TestSenderClearReadsTheRecordWhenItDelivers(t *testing.T) {
+	s, out, api, clock := newTestSender(t, DefaultLimits)
+	rec := &listRecords{ids: map[int64][]int{42: {7}}}
+	s.records = rec
+	out.add(bot.Action{Chat: 42, Text: "the answer"})
+	out.add(bot.Action{Chat: 42, Delete: []int{3}, Clear: true})
+	drain(t, s, out, clock)
+	if want := []int{7, 1, 3}; !slices.Equal(api.deletedIDs, want) {
+		t.Errorf("deleted %v, want %v (recorded before, the answer the fake numbered 1, the /clear)", api.deletedIDs, want)
+	}
+	if len(rec.ids[42]) != 0 {
+		t.Errorf("after the clear chat 42 still has %v recorded", rec.ids[42])
+	}
+}
+
+// listRecords keeps the message IDs recorded per chat.
+type listRecords struct {
+	memRecords
+	mu  sync.Mutex
+	ids map[int64][]int
+}
+
+func (l *listRecords) RecordMessage(_ context.Context, chat int64, id int, _ time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ids[chat] = append(l.ids[chat], id)
+	return nil
+}
+
+func (l *listRecords) RecentMessages(_ context.Context, chat int64, _ time.Time) ([]int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.ids[chat]), nil
+}
+
+func (l *listRecords) ForgetMessages(_ context.Context, chat int64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.ids, chat)
+	return nil
 }
 
 type countingRecords struct {

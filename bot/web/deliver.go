@@ -89,7 +89,18 @@ func (s *Server) deliver(ctx context.Context) {
 		if events == nil {
 			continue
 		}
-		ev, id := s.render(sess, q.Action)
+		a := q.Action
+		if a.Clear {
+			// Read now, after everything queued before it reached her page
+			// and was recorded (see bot.Action.Clear).
+			recorded, err := s.outbox.RecentMessages(ctx, a.Chat, time.Time{})
+			if err != nil {
+				s.log.Error("web: read messages", "err", err)
+				continue
+			}
+			a.Delete = append(recorded, a.Delete...)
+		}
+		ev, id := s.render(sess, a)
 		data, err := json.Marshal(ev)
 		if err != nil {
 			s.log.Error("web: encode", "err", err)
@@ -101,6 +112,11 @@ func (s *Server) deliver(ctx context.Context) {
 			continue // her page is not reading: it stays queued
 		}
 		s.metrics.delivered.Inc()
+		if a.Clear {
+			if err := s.outbox.ForgetMessages(ctx, a.Chat); err != nil {
+				s.log.Error("web: forget messages", "err", err)
+			}
+		}
 		if err := s.outbox.Done(ctx, q.ID); err != nil {
 			s.log.Error("web: outbox done", "err", err)
 		}

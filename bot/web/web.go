@@ -63,6 +63,8 @@ type Outbox interface {
 	PendingFor(ctx context.Context, limit int, want func(chat int64) bool) ([]bot.Queued, error)
 	Done(ctx context.Context, id uint64) error
 	RecordMessage(ctx context.Context, chat int64, id int, at time.Time) error
+	RecentMessages(ctx context.Context, chat int64, since time.Time) ([]int, error)
+	ForgetMessages(ctx context.Context, chat int64) error
 }
 
 // Config is the web chat's configuration.

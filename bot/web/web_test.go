@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -313,6 +314,28 @@ func TestWebForgetSaysWhatABrowserNeeds(t *testing.T) {
 	bye := c.until("the goodbye", func(ev event) bool { return strings.Contains(ev.Text, "deleted") })
 	if strings.Contains(bye.Text, "Telegram") || !strings.Contains(bye.Text, "browser") {
 		t.Errorf("goodbye on the web: %q", bye.Text)
+	}
+}
+
+// TestWebClearRemovesThePage: /clear written while the answer is still on
+// its way removes the greeting and the answer from her page.
+func TestWebClearRemovesThePage(t *testing.T) {
+	c := newChat(t, Config{})
+	c.open("en")
+	greeting := c.until("the greeting", func(ev event) bool { return hasButton(ev, "l:en") })
+	c.post("/api/send", map[string]string{"token": c.token, "text": "can I get free legal help"})
+	c.post("/api/send", map[string]string{"token": c.token, "text": "/clear"})
+	var shown []int
+	del := c.until("the deletion", func(ev event) bool {
+		if ev.Type == "message" {
+			shown = append(shown, ev.ID)
+		}
+		return ev.Type == "delete"
+	})
+	for _, id := range append(shown, greeting.ID) {
+		if !slices.Contains(del.IDs, id) {
+			t.Errorf("message %d stays on her page: deleted %v", id, del.IDs)
+		}
 	}
 }
 

@@ -39,6 +39,9 @@ func needChromium(t *testing.T) string {
 }
 
 // browser is a headless chromium at phone size, closed when the test ends.
+// A browser that dies while starting is started again, twice at most: CI
+// once saw chromium crash at start-up beside the other test binaries, and
+// that says nothing about the web chat.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -49,18 +52,27 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		// Debian's launcher means to add this when /dev/shm is small, but
+		// its check breaks where findmnt prints more than one line.
+		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(390, 844),
 	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// The first run starts the browser, on this context without a deadline:
-	// a deadline on it would stop the browser itself.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		ctx, cancel := chromedp.NewContext(alloc)
+		// The first run starts the browser, on this context without a
+		// deadline: a deadline on it would stop the browser itself.
+		if err = chromedp.Do(ctx); err == nil {
+			t.Cleanup(func() { cancel(); cancelAlloc() })
+			return ctx
+		}
+		cancel()
+		cancelAlloc()
+		t.Logf("start chromium, attempt %d: %v", attempt, err)
 	}
-	return ctx
+	t.Fatalf("start chromium: %v", err)
+	return nil
 }
 
 // TestWebChatInABrowser drives the web chat in a real headless browser,
