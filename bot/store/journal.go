@@ -237,8 +237,13 @@ func applyJournal(tx *bolt.Tx, ids []uint64, msgs []journalMessage) error {
 			return err
 		}
 	}
-	b := tx.Bucket(bucketMessages)
+	b, sessions := tx.Bucket(bucketMessages), tx.Bucket(bucketSessions)
 	for _, m := range msgs {
+		if sessions.Get(m.key[:chatKeySize]) == nil {
+			// She was forgotten while this message was on its way to her:
+			// recording it would put her keyed hash back in the file.
+			continue
+		}
 		id := int(binary.BigEndian.Uint64(m.key[chatKeySize:]))
 		if err := appendMessage(b, m.key[:chatKeySize], id, m.at); err != nil {
 			return err

@@ -42,7 +42,7 @@ func TestJournalSurvivesACrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	acts := []bot.Action{{Chat: 7, Text: "one"}, {Chat: 7, Text: "two"}, {Chat: 8, Text: "three"}}
-	if err := s.Commit(ctx, bot.Change{EventID: "u1", Actions: acts}); err != nil {
+	if err := s.Commit(ctx, bot.Change{EventID: "u1", Actions: acts, Session: &bot.Session{Chat: 7}}); err != nil {
 		t.Fatal(err)
 	}
 	ids := queuedIDs(t, s)

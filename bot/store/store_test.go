@@ -16,6 +16,17 @@ import (
 	"github.com/veiviser/veiviser/bot"
 )
 
+// withSessions stores a session for each chat: message IDs are recorded
+// only for chats that have one.
+func withSessions(tb testing.TB, s *Store, chats ...int64) {
+	tb.Helper()
+	for _, c := range chats {
+		if err := s.Commit(context.Background(), bot.Change{Session: &bot.Session{Chat: c}}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
 func mustOpen(tb testing.TB) (*Store, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "v.db")
@@ -171,6 +182,14 @@ func TestForgetLeavesNothingInTheFile(t *testing.T) {
 	if err := s.Commit(ctx, bot.Change{Chat: bot.ChatOps{Forget: chat}}); err != nil {
 		t.Fatal(err)
 	}
+	// A message that was on its way to her when she chose /forget arrives
+	// now: it must not bring her back into the file.
+	if err := s.RecordMessage(ctx, chat, 8, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.flush(); err != nil {
+		t.Fatal(err)
+	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -245,6 +264,7 @@ func TestPurgeOnAFakeClock(t *testing.T) {
 func TestMessageIDsLast48Hours(t *testing.T) {
 	ctx := context.Background()
 	s, _ := mustOpen(t)
+	withSessions(t, s, 5, 6)
 	t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	for i, at := range []time.Time{t0, t0.Add(time.Hour), t0.Add(47 * time.Hour)} {
 		if err := s.RecordMessage(ctx, 5, 100+i, at); err != nil {
@@ -282,6 +302,7 @@ func TestMessageIDsLast48Hours(t *testing.T) {
 func TestForgetMessagesAfterClear(t *testing.T) {
 	ctx := context.Background()
 	s, _ := mustOpen(t)
+	withSessions(t, s, 5, 6)
 	now := time.Now()
 	for _, m := range []struct {
 		chat int64
