@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,7 @@ func browser(t *testing.T) context.Context {
 	)
 	var err error
 	for attempt := 1; attempt <= 3; attempt++ {
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, chromedp.UserDataDir(t.TempDir()))...)
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(slices.Clip(opts), chromedp.UserDataDir(t.TempDir()))...)
 		ctx, cancel := chromedp.NewContext(alloc)
 		// The first run starts the browser, on this context without a
 		// deadline: a deadline on it would stop the browser itself.
