@@ -83,7 +83,7 @@ func (t *turn) upload() {
 	}
 	diff := content.Compare(cur, staged)
 	v := Version{By: t.ev.Chat, At: t.ev.At, Summary: diff.Summary()}
-	if err := t.e.content.Stage(t.ctx, v, staged.Files); err != nil {
+	if err := t.e.content.Stage(t.ctx, v, staged.Files()); err != nil {
 		t.fail("stage content", err)
 		return
 	}
@@ -245,7 +245,7 @@ func (e *Engine) reload(ctx context.Context, staff int64, _ *Change) string {
 		return e.forAdvisors("StaffProblems", "N", len(report.Errors())) + "\n" + problems(report.Errors())
 	}
 	diff := content.Compare(e.Catalog(), cat)
-	return e.makeLive(ctx, Version{By: staff, At: e.now(), Summary: diff.Summary()}, cat.Files)
+	return e.makeLive(ctx, Version{By: staff, At: e.now(), Summary: diff.Summary()}, cat.Files())
 }
 
 // broadcast sends an announcement to the users who opted in, in one

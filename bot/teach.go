@@ -205,7 +205,7 @@ func (e *Engine) stageEdit(ctx context.Context, by int64, at time.Time, uiLang, 
 		return e.translate(uiLang, "Error"), err
 	}
 	if !found {
-		files = e.Catalog().Files
+		files = e.Catalog().Files()
 		v = Version{}
 	}
 	files, err = edit(files)

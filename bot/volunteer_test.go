@@ -121,7 +121,7 @@ func TestVoiceFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := content.ApplyReview(embedded.Files, content.Review{Entry: "legal-aid", Lang: "so", By: "Amina",
+	files, err := content.ApplyReview(embedded.Files(), content.Review{Entry: "legal-aid", Lang: "so", By: "Amina",
 		From: embedded.Entry("legal-aid").SourceHash(), Audio: []byte("OggS\x00\x02 so")})
 	if err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ func Stage(current *Catalog, name string, data []byte) (*Catalog, Report, error)
 	files := map[string][]byte{}
 	switch ext := strings.ToLower(path.Ext(name)); ext {
 	case ".yaml", ".yml":
-		maps.Copy(files, current.Files)
+		maps.Copy(files, current.Files())
 		files[path.Base(strings.TrimSuffix(name, ext))+".yaml"] = data
 	case ".zip":
 		var err error
@@ -53,13 +53,13 @@ func Stage(current *Catalog, name string, data []byte) (*Catalog, Report, error)
 
 // FromFiles loads a catalog from file contents, e.g. a published version
 // kept in the database.
-func FromFiles(files map[string][]byte) (*Catalog, Report, error) { return load(mapFS(files), false) }
+func FromFiles(files map[string][]byte) (*Catalog, Report, error) { return load(mapFS(files), loadNow) }
 
 // FromCheckedFiles is FromFiles for files that were checked whole before
 // (a staged upload, a published version): the examples and concepts files,
 // most of the bytes, are read only when the matcher first needs them.
 func FromCheckedFiles(files map[string][]byte) (*Catalog, Report, error) {
-	return load(mapFS(files), true)
+	return load(mapFS(files), loadLater)
 }
 
 func mapFS(files map[string][]byte) fstest.MapFS {

@@ -36,7 +36,7 @@ type loaded struct {
 // shell, serve, every test) loading it and training its matcher again,
 // the costliest work the bot does before it can answer.
 var embeddedCatalog = sync.OnceValue(func() loaded {
-	cat, report, err := load(Embedded(), true)
+	cat, report, err := load(Embedded(), loadFixed)
 	return loaded{cat, report, err}
 })
 

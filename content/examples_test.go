@@ -10,7 +10,7 @@ import (
 // reported with its file and line.
 func TestExamplesChecked(t *testing.T) {
 	base := map[string]string{}
-	for name, data := range mustLoad(t).Files {
+	for name, data := range mustLoad(t).Files() {
 		if !strings.HasPrefix(name, "examples-") && !strings.HasPrefix(name, "concepts-") {
 			base[name] = string(data)
 		}

@@ -32,7 +32,7 @@ const maxReport = 100
 // Load reads every *.yaml file at the root of fsys, validates the whole
 // catalog and builds its search index. On errors it returns an
 // *InvalidError; the report is returned in both cases so warnings can be shown.
-func Load(fsys fs.FS) (*Catalog, Report, error) { return load(fsys, false) }
+func Load(fsys fs.FS) (*Catalog, Report, error) { return load(fsys, loadNow) }
 
 // learningFile reports the files only the matcher reads: the examples
 // and concepts, most of the catalog's bytes.
@@ -40,18 +40,31 @@ func learningFile(name string) bool {
 	return strings.HasPrefix(name, "examples-") || strings.HasPrefix(name, "concepts-")
 }
 
-// load is Load; with later, the examples and concepts files are read and
-// checked when the matcher first needs them instead of now, which is only
-// right for content already checked (the embedded catalog, by the tests
-// that build it).
-func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
+// loading says how load reads content that was checked before.
+type loading int
+
+const (
+	loadNow loading = iota // read and check every file now
+	// loadLater reads and checks the examples and concepts files when the
+	// matcher first needs them instead of now, which is only right for
+	// content already checked (a published version).
+	loadLater
+	// loadFixed is loadLater for files that can never change (the
+	// embedded catalog, checked by the tests that build it): the catalog
+	// reads them again when asked instead of keeping a copy.
+	loadFixed
+)
+
+// load is Load, reading checked content as how says.
+func load(fsys fs.FS, how loading) (*Catalog, Report, error) {
+	later := how != loadNow
 	names, err := fs.Glob(fsys, "*.yaml")
 	if err != nil {
 		return nil, nil, fmt.Errorf("list content: %w", err)
 	}
 	slices.Sort(names)
 	var report Report
-	cat := &Catalog{Entries: map[string]*Entry{}, Files: map[string][]byte{}, exampleLangs: map[string]string{}, conceptLangs: map[string]string{}, Concepts: map[string]map[string][]string{}}
+	cat := &Catalog{Entries: map[string]*Entry{}, files: map[string][]byte{}, exampleLangs: map[string]string{}, conceptLangs: map[string]string{}, Concepts: map[string]map[string][]string{}}
 	sum := sha256.New()
 	files := make([]parsed, len(names))
 	for i, name := range names {
@@ -61,7 +74,7 @@ func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
 		}
 		sum.Write([]byte(name))
 		sum.Write(data)
-		cat.Files[name] = data
+		cat.files[name] = data
 		files[i].data = data
 	}
 	if err := readAudio(fsys, cat, sum); err != nil {
@@ -100,6 +113,12 @@ func load(fsys fs.FS, later bool) (*Catalog, Report, error) {
 		return nil, report, &InvalidError{Report: report}
 	}
 	slices.SortStableFunc(cat.Topics, func(a, b *Topic) int { return a.Order - b.Order })
+	if how == loadFixed {
+		cat.fixed = fsys
+		for name := range cat.files {
+			cat.files[name] = nil // only the names: File reads the bytes again
+		}
+	}
 	return cat, report, nil
 }
 
@@ -125,7 +144,7 @@ func readAudio(fsys fs.FS, cat *Catalog, sum hash.Hash) error {
 		}
 		sum.Write([]byte(name))
 		sum.Write(data)
-		cat.Files[name] = data
+		cat.files[name] = data
 	}
 	return nil
 }
@@ -169,7 +188,7 @@ func (c *Catalog) readLater() {
 	}
 	files := make([]parsed, len(c.later))
 	for i, name := range c.later {
-		files[i].data = c.Files[name]
+		files[i].data, _ = c.File(name)
 	}
 	parseAll(files)
 	var report Report

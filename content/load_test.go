@@ -158,7 +158,7 @@ func TestEmbeddedLearningFiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("embedded catalog: %v\n%v", err, report.Errors())
 	}
-	lazy, _, err := load(Embedded(), true)
+	lazy, _, err := load(Embedded(), loadFixed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,5 +168,13 @@ func TestEmbeddedLearningFiles(t *testing.T) {
 	lazy.Warm()
 	if !reflect.DeepEqual(full.corpus(), lazy.corpus()) {
 		t.Error("the lazily read examples and concepts differ from a full load's")
+	}
+	for name, data := range lazy.files {
+		if data != nil {
+			t.Errorf("the embedded catalog holds a copy of %s", name)
+		}
+	}
+	if !reflect.DeepEqual(full.Files(), lazy.Files()) {
+		t.Error("the embedded catalog's files, read again, differ from a full load's")
 	}
 }

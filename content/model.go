@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"io/fs"
 	"slices"
 	"sync"
 	"time"
@@ -186,8 +187,12 @@ type Catalog struct {
 	Entries map[string]*Entry
 	Signals Signals
 	Centre  Centre
-	Version string            // hash over all files, to tell versions apart
-	Files   map[string][]byte // the files it was loaded from, to stage edits on top
+	Version string // hash over all files, to tell versions apart
+
+	// The files it was loaded from, to stage edits on top (see Files):
+	// read again from fixed when that is set, kept in files otherwise.
+	files map[string][]byte
+	fixed fs.FS
 
 	Examples Examples
 	Concepts map[string]map[string][]string // concept → language → forms
@@ -236,12 +241,39 @@ func (c *Catalog) AudioData(sum string) ([]byte, bool) {
 	for _, e := range c.Entries {
 		for _, t := range e.Text {
 			if t.Audio != nil && t.Audio.SHA256 == sum {
-				data, ok := c.Files[t.Audio.File]
-				return data, ok
+				return c.File(t.Audio.File)
 			}
 		}
 	}
 	return nil, false
+}
+
+// Files returns the files the catalog was loaded from, by name, to stage
+// edits on top of. The map and its bytes are shared: change a copy.
+func (c *Catalog) Files() map[string][]byte {
+	if c.fixed == nil {
+		return c.files
+	}
+	files := map[string][]byte{}
+	for name := range c.files {
+		if data, ok := c.File(name); ok {
+			files[name] = data
+		}
+	}
+	return files
+}
+
+// File returns the bytes of one of the files the catalog was loaded from.
+// The embedded catalog's files cannot change, so it reads them from the
+// binary again each time instead of holding a copy of them (3.5 MB, most
+// of it examples that are only read to train the matcher).
+func (c *Catalog) File(name string) ([]byte, bool) {
+	data, ok := c.files[name]
+	if !ok || c.fixed == nil {
+		return data, ok
+	}
+	data, err := fs.ReadFile(c.fixed, name)
+	return data, err == nil
 }
 
 // Entry returns the entry with the given ID, or nil.

@@ -16,7 +16,7 @@ func TestReviewRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := maps.Clone(cat.Files)
+	files := maps.Clone(cat.Files())
 	e := cat.Entry("legal-aid")
 	day := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 	voice := []byte("OggS\x00\x02 test recording")

@@ -30,7 +30,7 @@ func TestAddExamples(t *testing.T) {
 	if a := cat.Search(q, "nb"); len(a.Results) > 0 && a.Results[0].ID == "legal-aid" {
 		t.Fatalf("before teaching, %q already answers legal-aid", q)
 	}
-	files, n, err := AddExamples(cat.Files, "nb", "legal-aid", []string{q, q, "ring 912 34 567"})
+	files, n, err := AddExamples(cat.Files(), "nb", "legal-aid", []string{q, q, "ring 912 34 567"})
 	if err != nil {
 		t.Fatal(err)
 	}

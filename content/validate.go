@@ -93,7 +93,7 @@ func checkAudio(cat *Catalog, e *Entry, lang string, t *Text, hash string, add f
 	if a == nil {
 		return
 	}
-	data, ok := cat.Files[a.File]
+	data, ok := cat.File(a.File)
 	switch {
 	case path.Dir(a.File) != AudioDir || !ok:
 		add(e.File, a.Line, false, "entry %s: %s recording %s is not in the content's %s folder", e.ID, lang, a.File, AudioDir)
@@ -119,7 +119,7 @@ func checkUnusedAudio(cat *Catalog, add func(string, int, bool, string, ...any))
 			}
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(cat.Files)) {
+	for _, name := range slices.Sorted(maps.Keys(cat.files)) {
 		if path.Dir(name) == AudioDir && !used[name] {
 			add(name, 1, true, "recording %s is not used by any entry", name)
 		}

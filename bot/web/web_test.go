@@ -348,7 +348,7 @@ func TestWebPlaysRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	voice := []byte("OggS\x00\x02 a recording")
-	files, err := content.ApplyReview(embedded.Files, content.Review{Entry: "legal-aid", Lang: "en", By: "Amina",
+	files, err := content.ApplyReview(embedded.Files(), content.Review{Entry: "legal-aid", Lang: "en", By: "Amina",
 		From: embedded.Entry("legal-aid").SourceHash(), Audio: voice})
 	if err != nil {
 		t.Fatal(err)

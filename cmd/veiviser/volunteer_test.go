@@ -206,7 +206,7 @@ func TestStaleRecordingWarned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range cat.Files {
+	for name, data := range cat.Files() {
 		files[name] = data
 	}
 	e := cat.Entry("legal-aid")
