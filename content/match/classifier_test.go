@@ -81,6 +81,28 @@ func TestClassifierMatchesReference(t *testing.T) {
 		}
 		return m
 	}
+	// Each class's centroid: the sum of its messages' vectors at unit
+	// length, without the weights below centroidMin.
+	cent := make([]map[int32]float64, classes)
+	for cl := range cent {
+		cent[cl] = map[int32]float64{}
+	}
+	for i, d := range texts {
+		for id, x := range dense(d) {
+			cent[docs[i].class][id] += x
+		}
+	}
+	for _, m := range cent {
+		var norm float64
+		for _, x := range m {
+			norm += x * x
+		}
+		for id, x := range m {
+			if m[id] = x / math.Sqrt(norm); m[id] < centroidMin {
+				delete(m, id)
+			}
+		}
+	}
 	for q := range 20 {
 		ws := slices.Clone(texts[(q*7)%len(texts)][:1])
 		ws = append(ws, vocab[q%len(vocab)])
@@ -96,9 +118,16 @@ func TestClassifierMatchesReference(t *testing.T) {
 			}
 		}
 		var n near
-		c.look(ws, false, &n)
+		c.look(ws, true, &n)
 		got, top1 := n.mean, n.top1
 		for cl := range classes {
+			var want float64
+			for id, x := range cent[cl] {
+				want += x * qv[id]
+			}
+			if math.Abs(n.cent[cl]-want) > 1e-3 {
+				t.Errorf("%v class %d: centroid similarity %.5f, reference %.5f", ws, cl, n.cent[cl], want)
+			}
 			slices.SortFunc(best[cl], func(a, b float64) int { return int(math.Copysign(1, b-a)) })
 			var sum, first float64
 			for i, x := range best[cl][:min(neighbours, len(best[cl]))] {

@@ -42,7 +42,7 @@ func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, s
 	docs := append(append(append([][]uint64{}, pos...), calm...), neg...)
 	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort),
 		window: max(set.Danger, set.DangerWindow), sure: set.DangerSure}
-	d.w = make([]float32, len(d.vocab.idf))
+	d.w = make([]float32, d.vocab.size())
 	vs := make([]vector, len(docs))
 	parallel(len(docs), func(i int) { vs[i] = d.vocab.vectorize(docs[i], vector{}) })
 	// Acute examples are the fewer; balance weighs them up, partly (0 not

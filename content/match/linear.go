@@ -113,6 +113,13 @@ func trainLinear(vs []vector, classOf []int32, df func(id int32) int32, classes,
 		top = max(top, x, -x)
 	}
 	l := &linear{bias: bias, start: make([]int32, features+1), scale: math.MaxInt16 / max(float64(top), linearPrune)}
+	kept := 0 // counted first: growing the slice by appending would hold up to twice the memory
+	for _, x := range w {
+		if x >= linearPrune || x <= -linearPrune {
+			kept++
+		}
+	}
+	l.weights = make([]classWeight, 0, kept)
 	for id, r := range row {
 		if r >= 0 {
 			for c, x := range w[int(r)*classes : int(r+1)*classes] {
@@ -123,7 +130,6 @@ func trainLinear(vs []vector, classOf []int32, df func(id int32) int32, classes,
 		}
 		l.start[id+1] = int32(len(l.weights))
 	}
-	l.weights = slices.Clip(l.weights)
 	return l
 }
 
