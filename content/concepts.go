@@ -45,10 +45,10 @@ func (d *decoder) concepts(f field, cat *Catalog) {
 				continue
 			}
 			seen[strings.ToLower(form)] = true
-			if cat.Concepts[id] == nil {
-				cat.Concepts[id] = map[string][]string{}
+			if cat.concepts[id] == nil {
+				cat.concepts[id] = map[string][]string{}
 			}
-			cat.Concepts[id][lang] = append(cat.Concepts[id][lang], form)
+			cat.concepts[id][lang] = append(cat.concepts[id][lang], form)
 		}
 	}
 }

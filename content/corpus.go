@@ -25,17 +25,17 @@ func SmallTalkKinds() []string { return []string{"hello", "thanks", "ok"} }
 func (c *Catalog) corpus() *match.Corpus {
 	mc := &match.Corpus{
 		Languages:  Languages(),
-		Concepts:   c.Concepts,
+		Concepts:   c.concepts,
 		Danger:     c.Signals.Danger,
 		Human:      c.Signals.Human,
-		Acute:      c.Examples.Acute,
-		Calm:       c.Examples.Calm,
-		OutOfScope: c.Examples.OutOfScope,
-		SmallTalk:  c.Examples.SmallTalk,
+		Acute:      c.examples.Acute,
+		Calm:       c.examples.Calm,
+		OutOfScope: c.examples.OutOfScope,
+		SmallTalk:  c.examples.SmallTalk,
 	}
 	for _, id := range c.IDs() {
 		e := c.Entries[id]
-		me := match.Entry{ID: id, Sensitive: e.Sensitive, Text: map[string]match.Text{}, Examples: c.Examples.Entries[id]}
+		me := match.Entry{ID: id, Sensitive: e.Sensitive, Text: map[string]match.Text{}, Examples: c.examples.Entries[id]}
 		for _, lang := range slices.Sorted(maps.Keys(e.Text)) {
 			t := e.Text[lang]
 			me.Text[lang] = match.Text{Title: t.Title, Body: t.Body, Keywords: t.Keywords}
@@ -46,8 +46,11 @@ func (c *Catalog) corpus() *match.Corpus {
 }
 
 // Corpus is the catalog as the matcher learns from it, for tools that
-// train matchers on parts of it (cross-validation).
+// train matchers on parts of it (cross-validation) or count its examples.
+// The catalog does not keep the examples and concepts once its matcher
+// has learned them, so Corpus reads them from its files again, each time.
 func (c *Catalog) Corpus() *match.Corpus {
-	c.laterOnce.Do(c.readLater) // a lazily loaded catalog reads its examples now
-	return c.corpus()
+	again := &Catalog{Entries: c.Entries, Signals: c.Signals, files: c.files, fixed: c.fixed}
+	again.readLearning(slices.Sorted(maps.Keys(c.files)))
+	return again.corpus()
 }

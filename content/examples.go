@@ -159,7 +159,7 @@ func foreignScript(text, lang string) string {
 }
 
 // checkExamples runs the checks that need every file: entry IDs exist and
-// no example is listed twice, and builds cat.Examples.
+// no example is listed twice, and builds cat.examples.
 func checkExamples(cat *Catalog, add func(file string, line int, warning bool, format string, args ...any)) {
 	ex := Examples{Entries: map[string][]match.Example{}, SmallTalk: map[string][]match.Example{}}
 	type key struct{ lang, text string }
@@ -192,6 +192,6 @@ func checkExamples(cat *Catalog, add func(file string, line int, warning bool, f
 			ex.SmallTalk[p.list] = append(ex.SmallTalk[p.list], p.ex)
 		}
 	}
-	cat.Examples = ex
+	cat.examples = ex
 	cat.pending = nil
 }

@@ -64,7 +64,7 @@ func load(fsys fs.FS, how loading) (*Catalog, Report, error) {
 	}
 	slices.Sort(names)
 	var report Report
-	cat := &Catalog{Entries: map[string]*Entry{}, files: map[string][]byte{}, exampleLangs: map[string]string{}, conceptLangs: map[string]string{}, Concepts: map[string]map[string][]string{}}
+	cat := &Catalog{Entries: map[string]*Entry{}, files: map[string][]byte{}, exampleLangs: map[string]string{}, conceptLangs: map[string]string{}, concepts: map[string]map[string][]string{}}
 	sum := sha256.New()
 	files := make([]parsed, len(names))
 	for i, name := range names {
@@ -186,18 +186,27 @@ func (c *Catalog) readLater() {
 	if len(c.later) == 0 {
 		return
 	}
-	files := make([]parsed, len(c.later))
-	for i, name := range c.later {
+	c.readLearning(c.later)
+	c.later = nil
+}
+
+// readLearning reads the examples and concepts files among names into c.
+// They were checked when the content was, so a problem here is a bug, and
+// the matcher learns from what could be read.
+func (c *Catalog) readLearning(names []string) {
+	names = slices.DeleteFunc(slices.Clone(names), func(name string) bool { return !learningFile(name) })
+	c.exampleLangs, c.conceptLangs, c.concepts = map[string]string{}, map[string]string{}, map[string]map[string][]string{}
+	files := make([]parsed, len(names))
+	for i, name := range names {
 		files[i].data, _ = c.File(name)
 	}
 	parseAll(files)
 	var report Report
-	for i, name := range c.later {
+	for i, name := range names {
 		d := &decoder{file: name, report: &report}
 		d.decodeFile(files[i], c)
 	}
 	checkExamples(c, func(string, int, bool, string, ...any) {})
-	c.later = nil
 }
 
 // decodeFile decodes one parsed content file into cat and returns its entries

@@ -162,12 +162,19 @@ func TestEmbeddedLearningFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lazy.Examples.Entries) != 0 {
+	if len(lazy.examples.Entries) != 0 {
 		t.Fatal("examples read at load, not later")
 	}
-	lazy.Warm()
+	lazy.laterOnce.Do(lazy.readLater)
 	if !reflect.DeepEqual(full.corpus(), lazy.corpus()) {
 		t.Error("the lazily read examples and concepts differ from a full load's")
+	}
+	lazy.Warm()
+	if len(lazy.examples.Entries) != 0 || lazy.concepts != nil {
+		t.Error("the catalog keeps the examples and concepts after its matcher learned them")
+	}
+	if !reflect.DeepEqual(full.corpus(), lazy.Corpus()) {
+		t.Error("the examples and concepts read again differ from a full load's")
 	}
 	for name, data := range lazy.files {
 		if data != nil {

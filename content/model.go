@@ -194,8 +194,11 @@ type Catalog struct {
 	files map[string][]byte
 	fixed fs.FS
 
-	Examples Examples
-	Concepts map[string]map[string][]string // concept → language → forms
+	// What the matcher learns from, from the examples and concepts files:
+	// kept only until it has learned (see Matcher). Corpus reads them
+	// again for the tools that need them later.
+	examples Examples
+	concepts map[string]map[string][]string // concept → language → forms
 
 	pending      []example         // examples as read, until checkExamples
 	exampleLangs map[string]string // language → file of its examples
@@ -213,6 +216,9 @@ func (c *Catalog) Matcher() *match.Matcher {
 	c.matcherOnce.Do(func() {
 		c.laterOnce.Do(c.readLater)
 		c.matcher = match.New(c.corpus())
+		// The matcher keeps what it learned, not the texts it learned
+		// from: 3.6 MB of examples that answering never reads again.
+		c.examples, c.concepts = Examples{}, nil
 	})
 	return c.matcher
 }

@@ -41,7 +41,7 @@ func TestAddExamples(t *testing.T) {
 	if err != nil {
 		t.Fatalf("taught content does not load: %v\n%s", err, report)
 	}
-	if got := taught.Examples.Entries["legal-aid"]; !containsText(got, q) {
+	if got := examplesOf(taught.Corpus(), "legal-aid"); !containsText(got, q) {
 		t.Fatalf("legal-aid examples do not hold %q", q)
 	}
 	if a := taught.Search(q, "nb"); len(a.Results) == 0 || a.Results[0].ID != "legal-aid" {
@@ -59,6 +59,16 @@ func TestAddExamples(t *testing.T) {
 	if !strings.Contains(string(files[ExamplesFile("pl")]), "darmowy prawnik pilnie") {
 		t.Error("new pl examples file lacks the example")
 	}
+}
+
+// examplesOf returns the examples of entry id in c.
+func examplesOf(c *match.Corpus, id string) []match.Example {
+	for _, e := range c.Entries {
+		if e.ID == id {
+			return e.Examples
+		}
+	}
+	return nil
 }
 
 func containsText(xs []match.Example, text string) bool {

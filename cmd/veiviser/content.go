@@ -75,10 +75,10 @@ func contentStats(args []string, stdout io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	stats := cat.Matcher().Stats() // reads the examples too
+	stats := cat.Matcher().Stats()
 	examples := map[string]int{}
-	for _, xs := range cat.Examples.Entries {
-		for _, x := range xs {
+	for _, e := range cat.Corpus().Entries {
+		for _, x := range e.Examples {
 			examples[x.Lang]++
 		}
 	}
