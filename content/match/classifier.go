@@ -24,33 +24,36 @@ type classifier struct {
 	classOf  []int32   // row → class, -1 for centroids
 	langOf   []int32   // row → language, -1 for keywords, titles and centroids
 	dangerOf []int32   // row → 0 acute, 1 calm, -1 neither
+	scale    []float32 // row → what its weights are multiplied by to make it unit length
 	start    []int32   // feature ID → where its postings start in post
-	post     []posting // per feature, the rows that have it, in row order
+	post     []uint16  // per feature, the rows that have it; see postings
 
 	lin *linear // the regression over the same features
 
 	scratch sync.Pool // *classScratch
 }
 
-// posting is a row (a training message, or a class's centroid) that has a
-// feature, and the feature's weight in it. Both fit 16 bits, which halves
-// the matcher's largest table: weights are in [0, 1], and maxDocs bounds
-// the rows.
+// The postings of a feature are the rows that have it (a training message,
+// or a class's centroid), in row order, as 16-bit row numbers: first the
+// training messages that have it once, whose weight follows from the
+// feature (its idf) and the row (its scale), so it need not be kept;
+// then, only if there are any, separator and pairs of a row and a value
+// for the rest: a training message that has the feature value times, or
+// a centroid and its weight (value/weightScale). Most postings are the
+// first kind, so a posting takes 2 bytes instead of 4 (6 MB less).
 //
 // Each class's centroid, the mean of its messages, is what a class's
 // messages have in common, which a few neighbours can miss. Centroids are
 // rows after the training messages rather than a table of their own: one
 // offset per feature instead of two (1.4 MB), and one pass over the
 // postings scores both.
-type posting struct {
-	doc uint16
-	w   uint16
-}
+const separator = math.MaxUint16
 
-const maxDocs = 1<<16 - 1
+// maxDocs bounds the rows, so that a row fits 16 bits beside separator.
+const maxDocs = math.MaxUint16
 
-// weightScale turns a weight in [0, 1] into 16 bits.
-const weightScale = 1<<16 - 1
+// weightScale turns a centroid weight in [0, 1] into 16 bits.
+const weightScale = math.MaxUint16
 
 // centroidMin is the smallest weight a centroid keeps. A class's centroid
 // has every feature of every one of its messages, most of them with
@@ -89,23 +92,7 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 	for i := n; i < rows; i++ {
 		c.classOf[i], c.langOf[i], c.dangerOf[i] = -1, -1, -1
 	}
-	c.start = make([]int32, c.vocab.size()+1)
-	for _, v := range vs {
-		for _, id := range v.ids {
-			c.start[id+1]++
-		}
-	}
-	for i := 1; i < len(c.start); i++ {
-		c.start[i] += c.start[i-1]
-	}
-	c.post = make([]posting, c.start[len(c.start)-1])
-	fill := slices.Clone(c.start)
-	for i, v := range vs {
-		for j, id := range v.ids {
-			c.post[fill[id]] = posting{doc: uint16(i), w: uint16(math.Round(float64(v.vals[j]) * weightScale))}
-			fill[id]++
-		}
-	}
+	c.postings(vs)
 	df := func(id int32) int32 {
 		if c.vocab.idf(id) == 0 {
 			return 0 // common: in no message's vector
@@ -117,6 +104,64 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 		return &classScratch{sim: make([]float32, rows), top: make([][neighbours]float32, max(classes, langs, 2)), cent: make([]float64, classes)}
 	}
 	return c
+}
+
+// postings lays out the rows' features as post (see separator): vs are
+// the training messages' vectors, then the centroids'.
+func (c *classifier) postings(vs []vector) {
+	features := c.vocab.size()
+	once := make([]int32, features)   // messages that have the feature once
+	paired := make([]int32, features) // rows with a value
+	for i, v := range vs {
+		for j, id := range v.ids {
+			if i < c.docs && v.tf[j] == 1 {
+				once[id]++
+			} else {
+				paired[id]++
+			}
+		}
+	}
+	c.start = make([]int32, features+1)
+	for id := range features {
+		n := once[id]
+		if paired[id] > 0 {
+			n += 1 + 2*paired[id]
+		}
+		c.start[id+1] = c.start[id] + n
+	}
+	c.post = make([]uint16, c.start[features])
+	next := slices.Clone(c.start[:features]) // where the next row that has it once goes
+	pair := paired                           // … and the next pair
+	for id := range features {
+		at := c.start[id] + once[id]
+		if at < c.start[id+1] {
+			c.post[at] = separator
+			at++
+		}
+		pair[id] = at
+	}
+	c.scale = make([]float32, len(vs))
+	for i, v := range vs {
+		c.scale[i] = 1 // a centroid's weights are kept as they are
+		if i < c.docs {
+			c.scale[i] = v.scale
+		}
+		for j, id := range v.ids {
+			var value uint16
+			switch {
+			case i < c.docs && v.tf[j] == 1:
+				c.post[next[id]] = uint16(i)
+				next[id]++
+				continue
+			case i < c.docs:
+				value = v.tf[j]
+			default:
+				value = uint16(math.Round(float64(v.vals[j]) * weightScale))
+			}
+			c.post[pair[id]], c.post[pair[id]+1] = uint16(i), value
+			pair[id] += 2
+		}
+	}
 }
 
 // centroids sums each class's message vectors (classOf: message → class)
@@ -197,7 +242,7 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 	}
 	var danger [2]float32
 	for _, d := range s.touched {
-		sim := s.sim[d]
+		sim := s.sim[d] * c.scale[d]
 		if l := c.classOf[d]; l >= 0 {
 			insertTop(&s.top[l], sim)
 		}
@@ -232,7 +277,7 @@ func (c *classifier) languages(ws []string) []float64 {
 	c.accumulate(s)
 	for _, d := range s.touched {
 		if l := c.langOf[d]; l >= 0 {
-			insertTop(&s.top[l], s.sim[d])
+			insertTop(&s.top[l], s.sim[d]*c.scale[d])
 		}
 		s.sim[d] = 0
 	}
@@ -241,17 +286,34 @@ func (c *classifier) languages(ws []string) []float64 {
 	return out
 }
 
-// accumulate adds up, per training message, its similarity to s.v.
+// accumulate adds up, per row, its similarity to s.v: for a training
+// message before its scale, which the caller multiplies by.
 func (c *classifier) accumulate(s *classScratch) {
 	for j, id := range s.v.ids {
 		q := s.v.vals[j]
-		for _, p := range c.post[c.start[id]:c.start[id+1]] {
-			if s.sim[p.doc] == 0 {
-				s.touched = append(s.touched, int32(p.doc))
+		once := q * c.vocab.idf(id) // for a message that has the feature once
+		list := c.post[c.start[id]:c.start[id+1]]
+		i := 0
+		for ; i < len(list) && list[i] != separator; i++ {
+			s.add(list[i], once)
+		}
+		for i++; i+1 < len(list); i += 2 {
+			row, value := list[i], list[i+1]
+			if int(row) < c.docs {
+				s.add(row, once*tfWeight(int(value)))
+			} else {
+				s.add(row, q*float32(value)/weightScale)
 			}
-			s.sim[p.doc] += q * float32(p.w) / weightScale
 		}
 	}
+}
+
+// add adds w to the similarity of row.
+func (s *classScratch) add(row uint16, w float32) {
+	if s.sim[row] == 0 {
+		s.touched = append(s.touched, int32(row))
+	}
+	s.sim[row] += w
 }
 
 // means turns the best similarities per label into the mean of the k best

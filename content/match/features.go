@@ -101,6 +101,10 @@ func gramHash(w string, from, to int) uint64 {
 type vector struct {
 	ids  []int32
 	vals []float32
+	tf   []uint16 // how often each feature occurs in the text (at most MaxUint16)
+	// scale is what the weights (1 + ln tf) × idf were multiplied by to
+	// make the vector unit length.
+	scale float32
 	// seen is the share of the text's distinct features that training
 	// knew: a message of unknown words is one or two stray n-grams, whose
 	// similarity to anything says nothing.
@@ -194,7 +198,7 @@ func (c *concepts) sortedFeatures(ws []string, buf []uint64) []uint64 {
 // vectorize weighs sorted feature hashes (1 + ln tf) × idf and scales the
 // result to unit length; features outside the vocabulary are left out.
 func (v *vocabulary) vectorize(hs []uint64, dst vector) vector {
-	dst.ids, dst.vals = dst.ids[:0], dst.vals[:0]
+	dst.ids, dst.vals, dst.tf = dst.ids[:0], dst.vals[:0], dst.tf[:0]
 	distinct, known := 0, 0
 	for i := 0; i < len(hs); {
 		j := i + 1
@@ -208,7 +212,8 @@ func (v *vocabulary) vectorize(hs []uint64, dst vector) vector {
 		}
 		if ok && v.idf(id) > 0 {
 			dst.ids = append(dst.ids, id)
-			dst.vals = append(dst.vals, float32(1+math.Log(float64(j-i)))*v.idf(id))
+			dst.vals = append(dst.vals, tfWeight(j-i)*v.idf(id))
+			dst.tf = append(dst.tf, uint16(min(j-i, math.MaxUint16)))
 		}
 		i = j
 	}
@@ -217,11 +222,16 @@ func (v *vocabulary) vectorize(hs []uint64, dst vector) vector {
 	for _, x := range dst.vals {
 		norm += float64(x) * float64(x)
 	}
+	dst.scale = 1
 	if norm > 0 {
-		inv := float32(1 / math.Sqrt(norm))
+		dst.scale = float32(1 / math.Sqrt(norm))
 		for i := range dst.vals {
-			dst.vals[i] *= inv
+			dst.vals[i] *= dst.scale
 		}
 	}
 	return dst
 }
+
+// tfWeight weighs a feature that occurs n times in a text: the second
+// time adds less than the first.
+func tfWeight(n int) float32 { return float32(1 + math.Log(float64(n))) }
