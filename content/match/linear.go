@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 )
@@ -15,8 +16,47 @@ import (
 type linear struct {
 	scale   float64 // weights are kept as int16(w·scale), the largest at MaxInt16
 	bias    []float32
-	start   []int32       // feature ID → where its weights start in weights
-	weights []classWeight // per feature, the classes it speaks for or against
+	rows    featureRows
+	start   []int32       // row → where its weights start in weights
+	weights []classWeight // per row, the classes its feature speaks for or against
+}
+
+// featureRows numbers the features that have weights, in ID order: fewer than a
+// third of them do, so an offset per row (and a bit per feature) takes a
+// third of the memory of an offset per feature.
+type featureRows struct {
+	has  []uint64 // bit id%64 of has[id/64]: feature id has a row
+	rank []int32  // rows of the features before has[i]
+}
+
+// row returns feature id's row, if it has one.
+func (r *featureRows) row(id int32) (int32, bool) {
+	word, bit := id/64, uint64(1)<<(id%64)
+	if int(word) >= len(r.has) || r.has[word]&bit == 0 {
+		return 0, false
+	}
+	return r.rank[word] + int32(bits.OnesCount64(r.has[word]&(bit-1))), true
+}
+
+// add gives feature id, the highest so far, the next row.
+func (r *featureRows) add(id int32) {
+	for len(r.has) <= int(id/64) {
+		n := int32(0)
+		if k := len(r.has); k > 0 {
+			n = r.rank[k-1] + int32(bits.OnesCount64(r.has[k-1]))
+		}
+		r.has, r.rank = append(r.has, 0), append(r.rank, n)
+	}
+	r.has[id/64] |= 1 << (id % 64)
+}
+
+// of returns the weights of feature id.
+func (l *linear) of(id int32) []classWeight {
+	r, ok := l.rows.row(id)
+	if !ok {
+		return nil
+	}
+	return l.weights[l.start[r]:l.start[r+1]]
 }
 
 // classWeight is one feature's weight for one class, in 16 bits: the
@@ -112,7 +152,7 @@ func trainLinear(vs []vector, classOf []int32, df func(id int32) int32, classes,
 	for _, x := range w {
 		top = max(top, x, -x)
 	}
-	l := &linear{bias: bias, start: make([]int32, features+1), scale: math.MaxInt16 / max(float64(top), linearPrune)}
+	l := &linear{bias: bias, start: []int32{0}, scale: math.MaxInt16 / max(float64(top), linearPrune)}
 	kept := 0 // counted first: growing the slice by appending would hold up to twice the memory
 	for _, x := range w {
 		if x >= linearPrune || x <= -linearPrune {
@@ -128,8 +168,12 @@ func trainLinear(vs []vector, classOf []int32, df func(id int32) int32, classes,
 				}
 			}
 		}
-		l.start[id+1] = int32(len(l.weights))
+		if n := int32(len(l.weights)); n > l.start[len(l.start)-1] {
+			l.rows.add(int32(id))
+			l.start = append(l.start, n)
+		}
 	}
+	l.start = slices.Clone(l.start) // without the room appending left
 	return l
 }
 
@@ -140,7 +184,7 @@ func (l *linear) scores(v vector, p []float64) {
 	}
 	for j, id := range v.ids {
 		x := float64(v.vals[j]) / l.scale
-		for _, cw := range l.weights[l.start[id]:l.start[id+1]] {
+		for _, cw := range l.of(id) {
 			p[cw.class] += x * float64(cw.w)
 		}
 	}

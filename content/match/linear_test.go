@@ -149,7 +149,7 @@ func TestLinearWeighsTheDecidingWord(t *testing.T) {
 	vs, classOf := toyMessages()
 	l := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
 	weight := func(feature int32, class uint16) float64 {
-		for _, cw := range l.weights[l.start[feature]:l.start[feature+1]] {
+		for _, cw := range l.of(int32(feature)) {
 			if cw.class == class {
 				return float64(cw.w) / l.scale
 			}
@@ -183,7 +183,28 @@ func TestLinearSkipsRareFeatures(t *testing.T) {
 	vs, classOf := toyMessages()
 	vs[0] = vector{ids: []int32{2, 7}, vals: []float32{0.6, 0.8}} // feature 7 once
 	l := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
-	if n := l.start[8] - l.start[7]; n != 0 {
+	if n := len(l.of(7)); n != 0 {
 		t.Errorf("feature 7, in one message, has %d weights", n)
+	}
+}
+
+// TestFeatureRowsMatchReference: the rows the bit index gives are the
+// places of the features in the sorted list of those that have one.
+func TestFeatureRowsMatchReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	var r featureRows
+	want := map[int32]int32{}
+	id := int32(-1)
+	for len(want) < 500 {
+		id += 1 + int32(rng.IntN(150)) // neighbours, and gaps longer than a word of bits
+		want[id] = int32(len(want))
+		r.add(id)
+	}
+	for q := int32(0); q <= id+200; q++ {
+		got, ok := r.row(q)
+		w, wok := want[q]
+		if ok != wok || got != w {
+			t.Fatalf("row(%d) = %d, %v; want %d, %v", q, got, ok, w, wok)
+		}
 	}
 }
