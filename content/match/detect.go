@@ -101,9 +101,9 @@ func (ix *index) detectLanguage(text string, ws []string) string {
 }
 
 // buildDetection works out, per word, the launch languages whose catalog
-// text uses it and how much it says: a word used in n languages counts 1/n
-// for each of them.
-func (ix *index) buildDetection(langs []string) {
+// text uses it (langVoc: language → words) and how much it says: a word
+// used in n languages counts 1/n for each of them.
+func (ix *index) buildDetection(langs []string, langVoc map[string]map[int]bool) {
 	ix.langs = langs
 	if len(ix.langs) > 64 {
 		panic("content: more launch languages than bits in langBits")
@@ -111,11 +111,17 @@ func (ix *index) buildDetection(langs []string) {
 	ix.langBits = make([]uint64, len(ix.vocab))
 	ix.evidence = make([]float64, len(ix.vocab))
 	for i, lang := range ix.langs {
-		for w := range ix.langVoc[lang] {
+		for w := range langVoc[lang] {
 			ix.langBits[w] |= 1 << i
 		}
 	}
-	for w, n := range ix.langsOf {
+	langsOf := map[int]int{} // word → number of languages using it, launch languages or not
+	for _, voc := range langVoc {
+		for w := range voc {
+			langsOf[w]++
+		}
+	}
+	for w, n := range langsOf {
 		ix.evidence[w] = 1 / float64(n)
 	}
 }

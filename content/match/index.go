@@ -39,9 +39,7 @@ type index struct {
 	skel    map[string][]int  // Latin consonant skeleton → word IDs
 	terms   []term
 	termsOf [][]int // word ID → terms containing it
-	langVoc map[string]map[int]bool
-	langsOf map[int]int // word ID → number of languages using it
-	danger  [][]int     // phrases as word IDs
+	danger  [][]int // phrases as word IDs
 	human   [][]int
 
 	// detection: per word ID, the launch languages using it (bit i for
@@ -54,7 +52,8 @@ type index struct {
 }
 
 func buildIndex(c *Corpus) *index {
-	ix := &index{wordID: map[string]int{}, langVoc: map[string]map[int]bool{}, langsOf: map[int]int{}}
+	ix := &index{wordID: map[string]int{}}
+	langVoc := map[string]map[int]bool{} // language → the words its texts use: for buildDetection only
 	for _, e := range c.Entries {
 		ix.ids = append(ix.ids, e.ID)
 	}
@@ -71,7 +70,7 @@ func buildIndex(c *Corpus) *index {
 		ids := make([]int, len(ws))
 		for i, w := range ws {
 			ids[i] = ix.word(w)
-			ix.langVoc[lang][ids[i]] = true
+			langVoc[lang][ids[i]] = true
 		}
 		k := key{entry, strings.Join(ws, " ")}
 		if df[k.words] == nil {
@@ -87,8 +86,8 @@ func buildIndex(c *Corpus) *index {
 	}
 	for i, e := range c.Entries {
 		for lang, t := range e.Text {
-			if ix.langVoc[lang] == nil {
-				ix.langVoc[lang] = map[int]bool{}
+			if langVoc[lang] == nil {
+				langVoc[lang] = map[int]bool{}
 			}
 			for _, k := range t.Keywords {
 				add(i, lang, words(k), weightKeyword)
@@ -125,11 +124,6 @@ func buildIndex(c *Corpus) *index {
 			if !slices.Contains(ix.termsOf[w], i) {
 				ix.termsOf[w] = append(ix.termsOf[w], i)
 			}
-		}
-	}
-	for _, voc := range ix.langVoc {
-		for w := range voc {
-			ix.langsOf[w]++
 		}
 	}
 	// Typos are looked for among the words written for matching (keywords,
@@ -171,7 +165,7 @@ func buildIndex(c *Corpus) *index {
 			ix.longest[two] = max(ix.longest[two], len(w))
 		}
 	}
-	ix.buildDetection(c.Languages)
+	ix.buildDetection(c.Languages, langVoc)
 	ix.scratch.New = func() any { return newScratch(ix) }
 	return ix
 }
