@@ -17,12 +17,15 @@ const (
 	weightBody    = 0.25
 )
 
-// term is a keyword, title or body word of one entry, as normalised words.
+// term is a keyword, title or body word of one entry, as normalised words:
+// index.words[from:to] are their vocabulary word IDs. One array of word
+// IDs for all terms, rather than a slice each, for the tens of thousands
+// of one-word terms.
 type term struct {
-	words  []int // vocabulary word IDs
-	entry  int
-	weight float64
-	idf    float64
+	from, to int32
+	entry    int32
+	weight   float64
+	idf      float64
 }
 
 // index finds entries for free text in any language. Terms identical
@@ -38,7 +41,10 @@ type index struct {
 	sorted  []int             // word IDs sorted by word, for prefix search
 	skel    map[string][]int  // Latin consonant skeleton → word IDs
 	terms   []term
-	termsOf [][]int // word ID → terms containing it
+	words   []int32 // the terms' words, see term
+	// termsOf[termsAt[w]:termsAt[w+1]] are the terms containing word w.
+	termsAt []int32
+	termsOf []int32
 	danger  [][]int // phrases as word IDs
 	human   [][]int
 
@@ -67,10 +73,10 @@ func buildIndex(c *Corpus) *index {
 		if len(ws) == 0 {
 			return
 		}
-		ids := make([]int, len(ws))
+		ids := make([]int32, len(ws))
 		for i, w := range ws {
-			ids[i] = ix.word(w)
-			langVoc[lang][ids[i]] = true
+			ids[i] = int32(ix.word(w))
+			langVoc[lang][int(ids[i])] = true
 		}
 		k := key{entry, strings.Join(ws, " ")}
 		if df[k.words] == nil {
@@ -82,7 +88,9 @@ func buildIndex(c *Corpus) *index {
 			return
 		}
 		seen[k] = len(ix.terms)
-		ix.terms = append(ix.terms, term{words: ids, entry: entry, weight: weight})
+		from := int32(len(ix.words))
+		ix.words = append(ix.words, ids...)
+		ix.terms = append(ix.terms, term{from: from, to: int32(len(ix.words)), entry: int32(entry), weight: weight})
 	}
 	for i, e := range c.Entries {
 		for lang, t := range e.Text {
@@ -107,33 +115,43 @@ func buildIndex(c *Corpus) *index {
 	ix.danger = ix.phrases(c.Danger)
 	ix.human = ix.phrases(c.Human)
 	n := float64(len(ix.ids))
-	ix.termsOf = make([][]int, len(ix.vocab))
+	termsOf := make([][]int32, len(ix.vocab))
 	for i := range ix.terms {
 		t := &ix.terms[i]
 		var text []string
-		for _, w := range t.words {
+		for _, w := range ix.termWords(t) {
 			text = append(text, ix.vocab[w])
 		}
 		d := float64(len(df[strings.Join(text, " ")]))
-		if t.weight == weightBody && len(t.words) == 1 {
+		if t.weight == weightBody && t.to-t.from == 1 {
 			t.idf = math.Log(n / d) // a word in every body says nothing
 		} else {
 			t.idf = math.Log(1 + n/d)
 		}
-		for _, w := range t.words {
-			if !slices.Contains(ix.termsOf[w], i) {
-				ix.termsOf[w] = append(ix.termsOf[w], i)
+		for _, w := range ix.termWords(t) {
+			if !slices.Contains(termsOf[w], int32(i)) {
+				termsOf[w] = append(termsOf[w], int32(i))
 			}
 		}
 	}
+	ix.termsAt = make([]int32, len(termsOf)+1)
+	for w, ts := range termsOf {
+		ix.termsAt[w+1] = ix.termsAt[w] + int32(len(ts))
+	}
+	ix.termsOf = make([]int32, 0, ix.termsAt[len(termsOf)])
+	for _, ts := range termsOf {
+		ix.termsOf = append(ix.termsOf, ts...)
+	}
+	// Without the room appending left: the index lives as long as the catalog.
+	ix.terms, ix.words = slices.Clone(ix.terms), slices.Clone(ix.words)
 	// Typos are looked for among the words written for matching (keywords,
 	// titles, signal phrases), not the thousands of body words.
 	ix.typos = map[typoKey][]int{}
 	typoWords := map[int]bool{}
-	for _, t := range ix.terms {
-		if t.weight != weightBody {
-			for _, w := range t.words {
-				typoWords[w] = true
+	for i := range ix.terms {
+		if t := &ix.terms[i]; t.weight != weightBody {
+			for _, w := range ix.termWords(t) {
+				typoWords[int(w)] = true
 			}
 		}
 	}
@@ -169,6 +187,9 @@ func buildIndex(c *Corpus) *index {
 	ix.scratch.New = func() any { return newScratch(ix) }
 	return ix
 }
+
+// termWords returns the word IDs of term t.
+func (ix *index) termWords(t *term) []int32 { return ix.words[t.from:t.to] }
 
 func (ix *index) word(w string) int {
 	if id, ok := ix.wordID[w]; ok {
@@ -314,10 +335,10 @@ func (ix *index) lexical(all []string, out []float64) (scores []float64, danger,
 	// Per entry, per query word: the best contribution of any term through
 	// it. Every term sharing a word with the question is scored once.
 	for _, w := range s.hit {
-		for _, ti := range ix.termsOf[w] {
+		for _, ti := range ix.termsOf[ix.termsAt[w]:ix.termsAt[w+1]] {
 			if s.termSeen[ti] != s.termTag {
 				s.termSeen[ti] = s.termTag
-				ix.scoreTerm(ti, s, len(qws))
+				ix.scoreTerm(int(ti), s, len(qws))
 			}
 		}
 	}
@@ -339,9 +360,10 @@ func (ix *index) lexical(all []string, out []float64) (scores []float64, danger,
 // shared out among the query words it used.
 func (ix *index) scoreTerm(ti int, s *scratch, nq int) {
 	t := &ix.terms[ti]
+	words := ix.termWords(t)
 	used, missing := 0, 0
 	var sum float64
-	for _, w := range t.words {
+	for _, w := range words {
 		if q := s.best[w]; q > 0 {
 			used++
 			sum += q
@@ -349,14 +371,14 @@ func (ix *index) scoreTerm(ti int, s *scratch, nq int) {
 			missing++
 		}
 	}
-	if used == 0 || missing > 0 && (len(t.words) < 3 || missing > 1) {
+	if used == 0 || missing > 0 && (len(words) < 3 || missing > 1) {
 		return
 	}
-	quality := sum / float64(len(t.words))
-	score := t.weight * quality * t.idf * (1 + 0.3*float64(len(t.words)-1))
+	quality := sum / float64(len(words))
+	score := t.weight * quality * t.idf * (1 + 0.3*float64(len(words)-1))
 	share := score / float64(used)
-	row := s.row(t.entry, nq)
-	for _, w := range t.words {
+	row := s.row(int(t.entry), nq)
+	for _, w := range words {
 		if s.best[w] > 0 {
 			qi := s.at[w]
 			row[qi] = max(row[qi], share)
