@@ -180,8 +180,9 @@ type Centre struct {
 	Holidays []time.Time
 }
 
-// Catalog is a loaded, validated set of content. It is never modified after
-// Load returns.
+// Catalog is a loaded, validated set of content. What it says is never
+// modified after Load returns; only what its matcher learns from comes
+// and goes (see Matcher).
 type Catalog struct {
 	Topics  []*Topic // menu order
 	Entries map[string]*Entry
