@@ -34,12 +34,12 @@ type classifier struct {
 }
 
 // The postings of a feature are the rows that have it (a training message,
-// or a class's centroid), in row order, as 16-bit row numbers: first the
-// training messages that have it once, whose weight follows from the
-// feature (its idf) and the row (its scale), so it need not be kept;
-// then, only if there are any, separator and pairs of a row and a value
-// for the rest: a training message that has the feature value times, or
-// a centroid and its weight (value/weightScale). Most postings are the
+// or a class's centroid) as 16-bit row numbers, in two parts, each in row
+// order: first the training messages that have it once, whose weight
+// follows from the feature (its idf) and the row (its scale), so it need
+// not be kept; then, only if there are any, separator and pairs of a row
+// and a value for the rest: a training message that has the feature
+// value times, or a centroid and its weight (value/weightScale). Most postings are the
 // first kind, so a posting takes 2 bytes instead of 4 (6 MB less).
 //
 // Each class's centroid, the mean of its messages, is what a class's
