@@ -101,7 +101,7 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 	}
 	c.lin = trainLinear(vs[:n], c.classOf[:n], df, classes, c.vocab.size())
 	c.scratch.New = func() any {
-		return &classScratch{sim: make([]float32, rows), top: make([][neighbours]float32, max(classes, langs, 2)), cent: make([]float64, classes)}
+		return &classScratch{sim: make([]float32, rows), top: make([][neighbours]float32, max(classes, langs, 2))}
 	}
 	return c
 }
@@ -207,10 +207,9 @@ func centroids(vs []vector, classOf []int32, classes, features int) []vector {
 
 // classScratch is the working memory of one classification.
 type classScratch struct {
-	cent    []float64 // per class, the centroid similarity
 	hashes  []uint64
 	v       vector
-	sim     []float32 // per training message
+	sim     []float32 // per row: training messages, then centroids
 	touched []int32
 	top     [][neighbours]float32 // per class, best similarities, highest first
 }
@@ -235,9 +234,10 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 	s.v = c.vocab.vectorize(s.hashes, s.v)
 	out.seen = s.v.seen
 	c.accumulate(s)
+	out.cent = out.cent[:0]
 	if centroids {
-		for i, sim := range s.sim[c.docs:] {
-			s.cent[i] = float64(sim)
+		for _, sim := range s.sim[c.docs:] { // cleared below with the touched rows
+			out.cent = append(out.cent, float64(sim))
 		}
 	}
 	var danger [2]float32
@@ -254,9 +254,7 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 	s.touched = s.touched[:0]
 	out.acute, out.calm = float64(danger[0]), float64(danger[1])
 	out.mean, out.top1 = s.means(c.classes, out.mean, out.top1)
-	out.cent = out.cent[:0]
 	if centroids {
-		out.cent = append(out.cent, s.cent...)
 		// A message of words training never saw gets only the classes'
 		// priors from the regression: no evidence, so no probabilities.
 		out.lin = out.lin[:0]
