@@ -1,6 +1,7 @@
 package match
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -179,3 +180,43 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 }
 
 func first(whole, _ float64) float64 { return whole }
+
+// TestVocabularyFindsItsFeatures: after training, when only the buckets
+// and the low 32 bits are left, every feature is found at its place in
+// hash order, and hashes it never saw are not found, also those that
+// share a bucket or their low bits with one it knows.
+func TestVocabularyFindsItsFeatures(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const top = 1 << featureBits
+	var docs [][]uint64
+	known := map[uint64]bool{}
+	for range 300 {
+		var d []uint64
+		for range 1 + rng.IntN(40) {
+			// Few buckets, so that buckets hold many features.
+			h := uint64(rng.IntN(7))<<32 | uint64(rng.Uint32())
+			d = append(d, h)
+			known[h] = true
+		}
+		slices.Sort(d)
+		docs = append(docs, d)
+	}
+	v := learnVocabulary(docs)
+	v.trained()
+	want := slices.Sorted(maps.Keys(known))
+	if v.size() != len(want) {
+		t.Fatalf("%d features, want %d", v.size(), len(want))
+	}
+	for i, h := range want {
+		if id, ok := v.id(h); !ok || id != int32(i) {
+			t.Fatalf("feature %x: id %d, %v; want %d", h, id, ok, i)
+		}
+		for _, other := range []uint64{h + 1, h ^ 1<<40, (h + 7<<32) % top} {
+			if !known[other] {
+				if id, ok := v.id(other); ok {
+					t.Fatalf("unknown feature %x found as %d", other, id)
+				}
+			}
+		}
+	}
+}
