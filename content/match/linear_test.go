@@ -148,10 +148,10 @@ func TestLinearWeighsTheDecidingWord(t *testing.T) {
 	const classes, features = 3, 7
 	vs, classOf := toyMessages()
 	l := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
-	weight := func(feature int32, class uint16) float64 {
-		for _, cw := range l.of(int32(feature)) {
-			if cw.class == class {
-				return float64(cw.w) / l.scale
+	weight := func(feature int32, class int) float64 {
+		for c, w := range l.of(feature) {
+			if c == class {
+				return float64(w) / l.scale
 			}
 		}
 		return 0
@@ -171,7 +171,7 @@ func TestLinearDeterministic(t *testing.T) {
 	vs, classOf := toyMessages()
 	a := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
 	b := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
-	if !slices.Equal(a.weights, b.weights) || !slices.Equal(a.bias, b.bias) || a.scale != b.scale {
+	if !slices.Equal(a.w, b.w) || !slices.Equal(a.step, b.step) || !slices.Equal(a.bias, b.bias) || a.scale != b.scale {
 		t.Error("two trainings on the same messages differ")
 	}
 }
@@ -183,8 +183,8 @@ func TestLinearSkipsRareFeatures(t *testing.T) {
 	vs, classOf := toyMessages()
 	vs[0] = vector{ids: []int32{2, 7}, vals: []float32{0.6, 0.8}} // feature 7 once
 	l := trainLinear(cloneVectors(vs), classOf, dfOf(vs, features), classes, features)
-	if n := len(l.of(7)); n != 0 {
-		t.Errorf("feature 7, in one message, has %d weights", n)
+	for c := range l.of(7) {
+		t.Errorf("feature 7, in one message, has a weight for class %d", c)
 	}
 }
 
@@ -205,6 +205,45 @@ func TestFeatureRowsMatchReference(t *testing.T) {
 		w, wok := want[q]
 		if ok != wok || got != w {
 			t.Fatalf("row(%d) = %d, %v; want %d, %v", q, got, ok, w, wok)
+		}
+	}
+}
+
+// TestLinearKeepsClassesFarApart: a feature's weights come back for the
+// classes they were learned for, also when classes of one row are more
+// than a step (255) apart, and weights under linearPrune are left out.
+func TestLinearKeepsClassesFarApart(t *testing.T) {
+	const classes = 700
+	want := map[int32]map[int]float32{
+		0: {0: 1, 1: -0.5, 255: 2, 256: 0.3, 699: -3},
+		2: {511: 0.7},
+		3: {},
+		4: {698: 0.2, 699: 0.25},
+	}
+	row := []int32{0, -1, 1, 2, 3}
+	w := make([]float32, 4*classes)
+	for id, ws := range want {
+		for c, x := range ws {
+			w[int(row[id])*classes+c] = x
+		}
+	}
+	w[int(row[3])*classes+400] = linearPrune / 2 // left out
+	l := packLinear(w, make([]float32, classes), row, classes)
+	for id := range int32(len(row)) {
+		got := map[int]float32{}
+		for c, x := range l.of(id) {
+			if x != 0 { // a bridge
+				got[c] = float32(float64(x) / l.scale)
+			}
+		}
+		if len(got) != len(want[id]) {
+			t.Errorf("feature %d: weights %v, want %v", id, got, want[id])
+			continue
+		}
+		for c, x := range want[id] {
+			if math.Abs(float64(got[c]-x)) > 1e-3 {
+				t.Errorf("feature %d, class %d: weight %v, want %v", id, c, got[c], x)
+			}
 		}
 	}
 }
