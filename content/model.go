@@ -214,18 +214,25 @@ type Catalog struct {
 // it on first use: start-up (the greeting, the menu) does not wait for it.
 // Warm trains it ahead.
 func (c *Catalog) Matcher() *match.Matcher {
-	c.matcherOnce.Do(func() {
-		c.laterOnce.Do(c.readLater)
-		c.matcher = match.New(c.corpus())
-		// The matcher keeps what it learned, not the texts it learned
-		// from: 3.6 MB of examples that answering never reads again.
-		c.examples, c.concepts = Examples{}, nil
-	})
+	c.WarmWith(match.New)
 	return c.matcher
 }
 
 // Warm trains the matcher now, so the first question does not wait.
 func (c *Catalog) Warm() { c.Matcher() }
+
+// WarmWith is Warm with train making the matcher instead of match.New
+// (modelcache's, which reads what an earlier run learned). Once the
+// catalog has its matcher, it does nothing.
+func (c *Catalog) WarmWith(train func(*match.Corpus) *match.Matcher) {
+	c.matcherOnce.Do(func() {
+		c.laterOnce.Do(c.readLater)
+		c.matcher = train(c.corpus())
+		// The matcher keeps what it learned, not the texts it learned
+		// from: 3.6 MB of examples that answering never reads again.
+		c.examples, c.concepts = Examples{}, nil
+	})
+}
 
 // Search ranks the entries for a free-text question; see match.Matcher.
 func (c *Catalog) Search(question, lang string) Answer { return c.Matcher().Search(question, lang) }

@@ -21,6 +21,7 @@ import (
 	"github.com/veiviser/veiviser/bot/telegram"
 	"github.com/veiviser/veiviser/bot/web"
 	"github.com/veiviser/veiviser/content"
+	"github.com/veiviser/veiviser/content/modelcache"
 	"github.com/veiviser/veiviser/locales"
 )
 
@@ -86,8 +87,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 			log.Info("using published content", "version", v.Number)
 		}
 	}
+	// What the matcher learned is kept beside the database: a restart
+	// reads it there instead of training for seconds.
+	models, cacheErr := modelcache.New(cfg.DB+".matcher", log)
+	if cacheErr != nil {
+		log.Warn("the matcher trains at every start", "err", cacheErr)
+	}
 	go func() {
-		cat.Warm()
+		if models != nil {
+			cat.WarmWith(models.Matcher)
+		} else {
+			cat.Warm()
+		}
 		// Training takes several times the memory the trained matcher
 		// keeps; give it back to the system now rather than whenever the
 		// runtime gets round to it, so RSS is what serve really needs.

@@ -100,10 +100,15 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 		return int32(c.vocab.df[id])
 	}
 	c.lin = trainLinear(vs[:n], c.classOf[:n], df, classes, c.vocab.size())
-	c.scratch.New = func() any {
-		return &classScratch{sim: make([]float32, rows), top: make([][neighbours]float32, max(classes, langs, 2))}
-	}
+	c.ready()
 	return c
+}
+
+// ready readies the scratch space, once the rows are known.
+func (c *classifier) ready() {
+	c.scratch.New = func() any {
+		return &classScratch{sim: make([]float32, len(c.classOf)), top: make([][neighbours]float32, max(c.classes, c.langs, 2))}
+	}
 }
 
 // postings lays out the rows' features as post (see separator): vs are

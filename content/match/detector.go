@@ -40,8 +40,7 @@ const (
 // other (calm: the hard negatives; neg: everything else) messages, with the classifier's vocabulary, which has them all.
 func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, set Settings) *detector {
 	docs := append(append(append([][]uint64{}, pos...), calm...), neg...)
-	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort),
-		window: max(set.Danger, set.DangerWindow), sure: set.DangerSure}
+	d := newDetector(cs, vocab, set)
 	d.w = make([]float32, d.vocab.size())
 	vs := make([]vector, len(docs))
 	parallel(len(docs), func(i int) { vs[i] = d.vocab.vectorize(docs[i], vector{}) })
@@ -75,6 +74,13 @@ func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, s
 			d.b -= g
 		}
 	}
+	return d
+}
+
+// newDetector is a detector with its thresholds and no weights yet.
+func newDetector(cs *concepts, vocab *vocabulary, set Settings) *detector {
+	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort),
+		window: max(set.Danger, set.DangerWindow), sure: set.DangerSure}
 	d.scratch.New = func() any { return &detectScratch{} }
 	return d
 }

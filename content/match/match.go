@@ -194,13 +194,8 @@ func New(c *Corpus) *Matcher { return NewWithSettings(c, DefaultSettings()) }
 
 // NewWithSettings is New with other settings.
 func NewWithSettings(c *Corpus, set Settings) *Matcher {
-	m := &Matcher{entries: len(c.Entries), set: set, languages: c.Languages}
-	// The lexical index needs nothing of the rest: build it alongside.
-	lexDone := make(chan *index)
-	go func() { lexDone <- buildIndex(c) }()
-	cs := buildConcepts(c.Concepts)
-	cs.repeat = set.ConceptRepeat
-	m.concepts = cs
+	m, lexDone := prepare(c, set)
+	cs := m.concepts
 	// Each text is normalised and cut into features once, whichever
 	// models learn from it.
 	type text struct {
@@ -264,10 +259,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 			*list = append(*list, t.hashes)
 		}
 	}
-	m.sensitive = map[string]bool{}
 	for i, e := range c.Entries {
-		m.classes = append(m.classes, e.ID)
-		m.sensitive[e.ID] = e.Sensitive
 		for _, lang := range sortedKeys(e.Text) {
 			t := e.Text[lang]
 			add(i, "", t.Title)
@@ -291,15 +283,13 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 			}
 		}
 	}
-	m.classes = append(m.classes, outOfScope)
 	for _, ex := range c.OutOfScope {
-		add(len(m.classes)-1, ex.Lang, ex.Text)
+		add(m.entries, ex.Lang, ex.Text)
 		addDanger(&neg, ex.Text)
 	}
-	for _, kind := range sortedKeys(c.SmallTalk) {
-		m.classes = append(m.classes, kind)
+	for k, kind := range sortedKeys(c.SmallTalk) {
 		for _, ex := range c.SmallTalk[kind] {
-			add(len(m.classes)-1, "", ex.Text) // "ok" and "hello" are in every language
+			add(m.entries+1+k, "", ex.Text) // "ok" and "hello" are in every language
 			addDanger(&neg, ex.Text)
 		}
 	}
@@ -324,8 +314,28 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 	m.danger = trainDetector(cs, m.cls.vocab, pos, calm, neg, set)
 	m.cls.vocab.trained()
 	m.lex = <-lexDone
-	m.pool.New = func() any { return &searchScratch{} }
 	return m
+}
+
+// prepare makes what a matcher for c has whether it is trained or read
+// from a model: its classes (the entries in corpus order, then
+// outOfScope, then the kinds of small talk), the concepts, and the
+// lexical index, which needs nothing of the rest and is built alongside
+// (received from the channel).
+func prepare(c *Corpus, set Settings) (*Matcher, <-chan *index) {
+	lexDone := make(chan *index, 1)
+	go func() { lexDone <- buildIndex(c) }()
+	m := &Matcher{entries: len(c.Entries), set: set, languages: c.Languages, sensitive: map[string]bool{}}
+	m.concepts = buildConcepts(c.Concepts)
+	m.concepts.repeat = set.ConceptRepeat
+	for _, e := range c.Entries {
+		m.classes = append(m.classes, e.ID)
+		m.sensitive[e.ID] = e.Sensitive
+	}
+	m.classes = append(m.classes, outOfScope)
+	m.classes = append(m.classes, sortedKeys(c.SmallTalk)...)
+	m.pool.New = func() any { return &searchScratch{} }
+	return m, lexDone
 }
 
 type searchScratch struct {
