@@ -13,9 +13,10 @@ import (
 // trained one gives the same answers, scores and all, and tells the same
 // languages: the model holds everything training learned.
 func TestModelAnswersAsTrained(t *testing.T) {
-	corpus := mustLoad(t).Corpus()
+	cat := mustLoad(t)
+	corpus := cat.Corpus()
 	set := match.DefaultSettings()
-	trained := match.NewWithSettings(corpus, set)
+	trained := cat.Matcher() // trained by match.New, with DefaultSettings
 	key := match.ModelKey(corpus, set, []byte("test"))
 	var buf bytes.Buffer
 	if err := trained.WriteModel(&buf, key); err != nil {
@@ -58,11 +59,12 @@ func TestModelAnswersAsTrained(t *testing.T) {
 // TestModelRefusesOthers: a model is used only under its own key, and a
 // cut or altered one is refused with an error, never a panic.
 func TestModelRefusesOthers(t *testing.T) {
-	corpus := mustLoad(t).Corpus()
+	cat := mustLoad(t)
+	corpus := cat.Corpus()
 	set := match.DefaultSettings()
 	key := match.ModelKey(corpus, set, []byte("test"))
 	var buf bytes.Buffer
-	if err := match.NewWithSettings(corpus, set).WriteModel(&buf, key); err != nil {
+	if err := cat.Matcher().WriteModel(&buf, key); err != nil {
 		t.Fatal(err)
 	}
 	model := buf.Bytes()
