@@ -172,7 +172,7 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 	v := vocab.vectorize(hash("he hits me now"), vector{})
 	z := d.b
 	for j, id := range v.ids {
-		z += float64(d.w[id]) * float64(v.vals[j])
+		z += float64(d.q[id]) * d.unit * float64(v.vals[j])
 	}
 	if got, want := first(d.probability(words("he hits me now"))), 1/(1+math.Exp(-z)); math.Abs(got-want) > 1e-12 {
 		t.Errorf("probability %.6f, reference %.6f", got, want)

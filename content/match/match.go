@@ -538,7 +538,7 @@ func (m *Matcher) dangerNow(ws []string, phrase bool, n *near) (danger bool, p f
 	// of her story, often of what happened before ("he hit me for years,
 	// now I live alone; can I…"): it decides only where the detector
 	// finds danger likely in some part of the message too.
-	if len(ws) > window && len(m.danger.w) > 0 && p < m.set.PhraseLong {
+	if len(ws) > window && len(m.danger.q) > 0 && p < m.set.PhraseLong {
 		phrase = false
 	}
 	loud = !settled && (m.cry(ws) || m.nearAcute(n))

@@ -19,12 +19,12 @@ import (
 // classes, concepts, lexical index) is made from the corpus again, which
 // is quick.
 //
-// The format: modelMagic, the key, five numbers (the training messages,
+// The format: modelMagic, the key, six numbers (the training messages,
 // classes and languages as uint32 with 4 bytes of padding, the
-// regression's scale and the detector's bias as float64), then each array
+// regression's scale, the detector's bias and unit as float64), then each array
 // as a uint64 count and its items, padded to 8 bytes so that every array
 // can be used where it lies. All little-endian, as the machine's own.
-const modelMagic = "veiviser model 1"
+const modelMagic = "veiviser model 2"
 
 // ModelKey says which corpus, settings and program a model was trained
 // by: a model is used only under the key it was written with. program
@@ -60,6 +60,7 @@ func (m *Matcher) WriteModel(w io.Writer, key [32]byte) error {
 	head = binary.LittleEndian.AppendUint32(head, 0)
 	head = binary.LittleEndian.AppendUint64(head, math.Float64bits(l.scale))
 	head = binary.LittleEndian.AppendUint64(head, math.Float64bits(d.b))
+	head = binary.LittleEndian.AppendUint64(head, math.Float64bits(d.unit))
 	bw.Write(head)
 	v := c.vocab
 	writeArray(bw, v.first)
@@ -78,7 +79,7 @@ func (m *Matcher) WriteModel(w io.Writer, key [32]byte) error {
 	writeArray(bw, l.start)
 	writeArray(bw, l.step)
 	writeArray(bw, l.w)
-	writeArray(bw, d.w)
+	writeArray(bw, d.q)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("model: %w", err)
 	}
@@ -176,7 +177,7 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 	}
 	docs, classes, langs := int(r.uint32()), int(r.uint32()), int(r.uint32())
 	r.uint32()
-	linScale, bias := math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())
+	linScale, bias, unit := math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())
 	if classes != len(c.Entries)+1+len(c.SmallTalk) || langs != len(c.Languages) {
 		return nil, errors.New("model: for other classes or languages")
 	}
@@ -187,7 +188,7 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 	lin := &linear{scale: linScale, bias: readArray[float32](r),
 		rows:  featureRows{has: readArray[uint64](r), rank: readArray[int32](r)},
 		start: readArray[int32](r), step: readArray[uint8](r), w: readArray[int16](r)}
-	detW := readArray[float32](r)
+	detW := readArray[int16](r)
 	switch {
 	case r.err != nil:
 		return nil, r.err
@@ -218,7 +219,7 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 	cls.ready()
 	m.cls = cls
 	m.danger = newDetector(m.concepts, v, set)
-	m.danger.w, m.danger.b = detW, bias
+	m.danger.q, m.danger.b, m.danger.unit = detW, bias, unit
 	m.lex = <-lexDone
 	return m, nil
 }
