@@ -25,7 +25,7 @@ type classifier struct {
 	langOf   []int32   // row → language, -1 for keywords, titles and centroids
 	dangerOf []int32   // row → 0 acute, 1 calm, -1 neither
 	scale    []float32 // row → what its weights are multiplied by to make it unit length
-	start    []int32   // feature ID → where its postings start in post
+	start    offsets   // feature ID → where its postings start in post
 	post     []uint16  // per feature, the rows that have it; see postings
 
 	lin *linear // the regression over the same features
@@ -126,25 +126,26 @@ func (c *classifier) postings(vs []vector) {
 			}
 		}
 	}
-	c.start = make([]int32, features+1)
+	start := make([]int32, features+1)
 	for id := range features {
 		n := once[id]
 		if paired[id] > 0 {
 			n += 1 + 2*paired[id]
 		}
-		c.start[id+1] = c.start[id] + n
+		start[id+1] = start[id] + n
 	}
-	c.post = make([]uint16, c.start[features])
-	next := slices.Clone(c.start[:features]) // where the next row that has it once goes
-	pair := paired                           // … and the next pair
+	c.post = make([]uint16, start[features])
+	next := slices.Clone(start[:features]) // where the next row that has it once goes
+	pair := paired                         // … and the next pair
 	for id := range features {
-		at := c.start[id] + once[id]
-		if at < c.start[id+1] {
+		at := start[id] + once[id]
+		if at < start[id+1] {
 			c.post[at] = separator
 			at++
 		}
 		pair[id] = at
 	}
+	c.start = newOffsets(start)
 	c.scale = make([]float32, len(vs))
 	for i, v := range vs {
 		c.scale[i] = 1 // a centroid's weights are kept as they are
@@ -295,7 +296,8 @@ func (c *classifier) accumulate(s *classScratch) {
 	for j, id := range s.v.ids {
 		q := s.v.vals[j]
 		once := q * c.vocab.idf(id) // for a message that has the feature once
-		list := c.post[c.start[id]:c.start[id+1]]
+		from, to := c.start.span(id)
+		list := c.post[from:to]
 		i := 0
 		for ; i < len(list) && list[i] != separator; i++ {
 			s.add(list[i], once)

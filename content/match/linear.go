@@ -18,7 +18,7 @@ type linear struct {
 	scale float64 // weights are kept as int16(w·scale), the largest at MaxInt16
 	bias  []float32
 	rows  featureRows
-	start []int32 // row → where its weights start in step and w
+	start offsets // row → where its weights start in step and w
 	// Per row, the classes its feature speaks for or against, ascending,
 	// and how much: step is a weight's class less the previous one's (the
 	// row's first: less 0). A class in 8 bits rather than 16 saves a
@@ -65,7 +65,8 @@ func (l *linear) of(id int32) iter.Seq2[int, int16] {
 			return
 		}
 		c := 0
-		for k := l.start[r]; k < l.start[r+1]; k++ {
+		from, to := l.start.span(r)
+		for k := from; k < to; k++ {
 			c += int(l.step[k])
 			if !yield(c, l.w[k]) {
 				return
@@ -166,7 +167,8 @@ func packLinear(w, bias []float32, row []int32, classes int) *linear {
 	for _, x := range w {
 		top = max(top, x, -x)
 	}
-	l := &linear{bias: bias, start: []int32{0}, scale: math.MaxInt16 / max(float64(top), linearPrune)}
+	start := []int32{0}
+	l := &linear{bias: bias, scale: math.MaxInt16 / max(float64(top), linearPrune)}
 	// Each row's weights, by class and gap from the one before, counted
 	// first: growing the slices by appending would hold up to twice the
 	// memory.
@@ -195,12 +197,12 @@ func packLinear(w, bias []float32, row []int32, classes int) *linear {
 				l.step, l.w = append(l.step, uint8(gap)), append(l.w, int16(math.Round(float64(x)*l.scale)))
 			})
 		}
-		if n := int32(len(l.w)); n > l.start[len(l.start)-1] {
+		if n := int32(len(l.w)); n > start[len(start)-1] {
 			l.rows.add(int32(id))
-			l.start = append(l.start, n)
+			start = append(start, n)
 		}
 	}
-	l.start = slices.Clone(l.start) // without the room appending left
+	l.start = newOffsets(start)
 	return l
 }
 

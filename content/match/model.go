@@ -24,7 +24,7 @@ import (
 // regression's scale, the detector's bias and unit as float64), then each array
 // as a uint64 count and its items, padded to 8 bytes so that every array
 // can be used where it lies. All little-endian, as the machine's own.
-const modelMagic = "veiviser model 2"
+const modelMagic = "veiviser model 3"
 
 // ModelKey says which corpus, settings and program a model was trained
 // by: a model is used only under the key it was written with. program
@@ -71,12 +71,12 @@ func (m *Matcher) WriteModel(w io.Writer, key [32]byte) error {
 	writeArray(bw, c.langOf)
 	writeArray(bw, c.dangerOf)
 	writeArray(bw, c.scale)
-	writeArray(bw, c.start)
+	writeOffsets(bw, c.start)
 	writeArray(bw, c.post)
 	writeArray(bw, l.bias)
 	writeArray(bw, l.rows.has)
 	writeArray(bw, l.rows.rank)
-	writeArray(bw, l.start)
+	writeOffsets(bw, l.start)
 	writeArray(bw, l.step)
 	writeArray(bw, l.w)
 	writeArray(bw, d.q)
@@ -84,6 +84,16 @@ func (m *Matcher) WriteModel(w io.Writer, key [32]byte) error {
 		return fmt.Errorf("model: %w", err)
 	}
 	return nil
+}
+
+func writeOffsets(w *bufio.Writer, o offsets) {
+	w.Write(binary.LittleEndian.AppendUint64(nil, uint64(o.shift)))
+	writeArray(w, o.base)
+	writeArray(w, o.off)
+}
+
+func readOffsets(r *modelReader) offsets {
+	return offsets{shift: uint(r.uint64()), base: readArray[int32](r), off: readArray[uint16](r)}
 }
 
 // number is what a model's arrays hold.
@@ -184,10 +194,10 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 	v := &vocabulary{first: readArray[int32](r), low: readArray[uint32](r), df: readArray[uint16](r), weight: readArray[float32](r)}
 	cls := &classifier{vocab: v, classes: classes, langs: langs, docs: docs,
 		classOf: readArray[int32](r), langOf: readArray[int32](r), dangerOf: readArray[int32](r),
-		scale: readArray[float32](r), start: readArray[int32](r), post: readArray[uint16](r)}
+		scale: readArray[float32](r), start: readOffsets(r), post: readArray[uint16](r)}
 	lin := &linear{scale: linScale, bias: readArray[float32](r),
 		rows:  featureRows{has: readArray[uint64](r), rank: readArray[int32](r)},
-		start: readArray[int32](r), step: readArray[uint8](r), w: readArray[int16](r)}
+		start: readOffsets(r), step: readArray[uint8](r), w: readArray[int16](r)}
 	detW := readArray[int16](r)
 	switch {
 	case r.err != nil:
@@ -204,9 +214,9 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 		{len(v.first) == buckets+1 && v.first[0] == 0 && int(v.first[buckets]) == features, "vocabulary buckets"},
 		{len(v.df) == features && len(v.weight) == min(docs, maxDocs)+1, "vocabulary weights"},
 		{docs >= 0 && rows == docs+classes && len(cls.langOf) == rows && len(cls.dangerOf) == rows && len(cls.scale) == rows, "rows"},
-		{len(cls.start) == features+1 && cls.start[0] == 0 && int(cls.start[features]) == len(cls.post), "postings"},
+		{cls.start.fits(features, len(cls.post)), "postings"},
 		{len(lin.bias) == classes && len(lin.rows.has) == len(lin.rows.rank) && len(lin.rows.has) <= (features+63)/64, "regression rows"},
-		{len(lin.start) >= 1 && lin.start[0] == 0 && int(lin.start[len(lin.start)-1]) == len(lin.w) && len(lin.step) == len(lin.w), "regression weights"},
+		{lin.start.fits(lin.start.items(), len(lin.w)) && len(lin.step) == len(lin.w), "regression weights"},
 		{len(detW) == features, "detector"},
 	}
 	for _, s := range shapes {

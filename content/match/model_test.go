@@ -112,7 +112,7 @@ func FuzzNewFromModel(f *testing.F) {
 	}
 	f.Add(buf.Bytes())
 	f.Add(buf.Bytes()[:100])
-	f.Add([]byte("veiviser model 2"))
+	f.Add([]byte("veiviser model 3"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var key [32]byte
 		if len(data) >= 16+32 {
