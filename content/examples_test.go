@@ -1,6 +1,7 @@
 package content
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -45,5 +46,26 @@ func TestExamplesChecked(t *testing.T) {
 				t.Errorf("report lacks %q:\n%s", tt.want, all.String())
 			}
 		})
+	}
+}
+
+// TestLeanCorpusIsTheCorpusWithoutExamples: what a matcher read from its
+// model is given (entries, staff phrases, concepts) is the corpus it was
+// trained on, less the examples: the concepts files are read for it, the
+// examples files are not.
+func TestLeanCorpusIsTheCorpusWithoutExamples(t *testing.T) {
+	cat, _, err := load(Embedded(), loadFixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean := cat.leanCorpus()
+	if want := cat.Corpus().WithoutExamples(); !reflect.DeepEqual(lean, want) {
+		t.Error("the lean corpus is not the corpus without its examples")
+	}
+	if len(lean.Concepts) == 0 {
+		t.Error("the lean corpus has no concepts")
+	}
+	if len(cat.later) == 0 {
+		t.Error("the examples files were read")
 	}
 }

@@ -103,7 +103,8 @@ func load(fsys fs.FS, how loading) (*Catalog, Report, error) {
 	if len(names) == 0 {
 		report = append(report, Problem{File: ".", Message: "no *.yaml content files found"})
 	}
-	cat.Version = hex.EncodeToString(sum.Sum(nil)[:6])
+	cat.digest = sum.Sum(nil)
+	cat.Version = hex.EncodeToString(cat.digest[:6])
 	if errs := report.Errors(); len(errs) >= maxReport {
 		report = append(errs[:maxReport], Problem{File: ".", Message: fmt.Sprintf("stopped after %d errors: fix these first", maxReport)})
 	} else {

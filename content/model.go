@@ -3,7 +3,9 @@ package content
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -189,6 +191,7 @@ type Catalog struct {
 	Signals Signals
 	Centre  Centre
 	Version string // hash over all files, to tell versions apart
+	digest  []byte // all of that hash (SHA-256), which Version is the start of
 
 	// The files it was loaded from, to stage edits on top (see Files):
 	// read again from fixed when that is set, kept in files otherwise.
@@ -214,24 +217,49 @@ type Catalog struct {
 // it on first use: start-up (the greeting, the menu) does not wait for it.
 // Warm trains it ahead.
 func (c *Catalog) Matcher() *match.Matcher {
-	c.WarmWith(match.New)
+	c.matcherOnce.Do(func() { c.matcher = match.New(c.fullCorpus()) })
 	return c.matcher
 }
 
 // Warm trains the matcher now, so the first question does not wait.
 func (c *Catalog) Warm() { c.Matcher() }
 
-// WarmWith is Warm with train making the matcher instead of match.New
-// (modelcache's, which reads what an earlier run learned). Once the
-// catalog has its matcher, it does nothing.
-func (c *Catalog) WarmWith(train func(*match.Corpus) *match.Matcher) {
-	c.matcherOnce.Do(func() {
-		c.laterOnce.Do(c.readLater)
-		c.matcher = train(c.corpus())
-		// The matcher keeps what it learned, not the texts it learned
-		// from: 3.6 MB of examples that answering never reads again.
-		c.examples, c.concepts = Examples{}, nil
-	})
+// Models makes matchers for catalogs, as modelcache does: from what an
+// earlier run learned from the same content when it can, else by
+// training.
+type Models interface {
+	// Matcher returns the matcher for the content whose files hash to
+	// digest: lean is its corpus without the examples, which a matcher
+	// read from a model needs; full reads the examples too, to train.
+	Matcher(digest []byte, lean *match.Corpus, full func() *match.Corpus) *match.Matcher
+}
+
+// WarmWith is Warm with models making the matcher. Once the catalog has
+// its matcher, it does nothing.
+func (c *Catalog) WarmWith(models Models) {
+	c.matcherOnce.Do(func() { c.matcher = models.Matcher(c.digest, c.leanCorpus(), c.fullCorpus) })
+}
+
+// fullCorpus reads the examples and concepts files if they were left for
+// later (see load) and returns the corpus. The matcher keeps what it
+// learned, not the texts it learned from, so the catalog lets go of them
+// (3.6 MB that answering never reads again): call it once, for the
+// matcher.
+func (c *Catalog) fullCorpus() *match.Corpus {
+	c.laterOnce.Do(c.readLater)
+	mc := c.corpus()
+	c.examples, c.concepts = Examples{}, nil
+	return mc
+}
+
+// leanCorpus is the corpus without the examples: the entries, the staff
+// phrases and the concepts, read from their files. Reading a model needs
+// no more, and the examples are most of the bytes to parse.
+func (c *Catalog) leanCorpus() *match.Corpus {
+	again := &Catalog{Entries: c.Entries, Signals: c.Signals, files: c.files, fixed: c.fixed}
+	concepts := slices.DeleteFunc(slices.Sorted(maps.Keys(c.files)), func(name string) bool { return !strings.HasPrefix(name, "concepts-") })
+	again.readLearning(concepts)
+	return again.corpus().WithoutExamples()
 }
 
 // Search ranks the entries for a free-text question; see match.Matcher.

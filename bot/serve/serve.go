@@ -95,7 +95,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 	}
 	go func() {
 		if models != nil {
-			cat.WarmWith(models.Matcher)
+			cat.WarmWith(models)
 		} else {
 			cat.Warm()
 		}

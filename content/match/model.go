@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"unsafe"
 )
 
@@ -21,23 +22,37 @@ import (
 //
 // The format: modelMagic, the key, six numbers (the training messages,
 // classes and languages as uint32 with 4 bytes of padding, the
-// regression's scale, the detector's bias and unit as float64), then each array
-// as a uint64 count and its items, padded to 8 bytes so that every array
-// can be used where it lies. All little-endian, as the machine's own.
-const modelMagic = "veiviser model 3"
+// regression's scale, the detector's bias and unit as float64), then each
+// array as a uint64 count and its items, padded to 8 bytes so that every
+// array can be used where it lies: first the class names, one a line, then
+// the numbers. All little-endian, as the machine's own.
+const modelMagic = "veiviser model 4"
 
-// ModelKey says which corpus, settings and program a model was trained
-// by: a model is used only under the key it was written with. program
-// stands for the code that trains (the running binary's hash, say), so a
-// new build trains again even where the content has not changed.
-func ModelKey(c *Corpus, set Settings, program []byte) [32]byte {
+// ModelKey says which content, settings and program a model was trained
+// by: a model is used only under the key it was written with. content is
+// a hash of the files the corpus came from; program stands for the code
+// that reads them and trains (the running binary's hash, say), so a new
+// build trains again even where the content has not changed.
+func ModelKey(content []byte, set Settings, program []byte) [32]byte {
 	h := sha256.New()
-	h.Write(program)
-	// %#v shows every field, unexported ones too, and maps sorted by key:
-	// a field added to Corpus later is part of the key without a change
-	// here.
-	fmt.Fprintf(h, "\x00%#v\x00%#v", set, *c)
+	for _, part := range [][]byte{content, program, fmt.Appendf(nil, "%#v", set)} {
+		h.Write(binary.LittleEndian.AppendUint64(nil, uint64(len(part))))
+		h.Write(part)
+	}
 	return [32]byte(h.Sum(nil))
+}
+
+// WithoutExamples is the corpus less what only training reads: as much
+// as NewFromModel needs.
+func (c *Corpus) WithoutExamples() *Corpus {
+	out := *c
+	out.Entries = make([]Entry, len(c.Entries))
+	for i, e := range c.Entries {
+		e.Examples = nil
+		out.Entries[i] = e
+	}
+	out.Acute, out.Calm, out.OutOfScope, out.SmallTalk = nil, nil, nil, nil
+	return &out
 }
 
 var errBigEndian = errors.New("model: model files are for little-endian machines")
@@ -62,6 +77,7 @@ func (m *Matcher) WriteModel(w io.Writer, key [32]byte) error {
 	head = binary.LittleEndian.AppendUint64(head, math.Float64bits(d.b))
 	head = binary.LittleEndian.AppendUint64(head, math.Float64bits(d.unit))
 	bw.Write(head)
+	writeArray(bw, []byte(strings.Join(m.classes, "\n")))
 	v := c.vocab
 	writeArray(bw, v.first)
 	writeArray(bw, v.low)
@@ -169,7 +185,8 @@ func readArray[T number](r *modelReader) []T {
 }
 
 // NewFromModel builds a matcher for the corpus c from a model that
-// WriteModel wrote under key, for the same corpus, settings and program.
+// WriteModel wrote under key, for the same content, settings and program.
+// The corpus need not have its examples: the model has learned them.
 // The matcher uses data where it lies (it may be a mapped file), which
 // must not change while the matcher is in use. A model is checked for
 // its shape, not for every number: that it is what WriteModel wrote is
@@ -188,8 +205,14 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 	docs, classes, langs := int(r.uint32()), int(r.uint32()), int(r.uint32())
 	r.uint32()
 	linScale, bias, unit := math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64()), math.Float64frombits(r.uint64())
-	if classes != len(c.Entries)+1+len(c.SmallTalk) || langs != len(c.Languages) {
+	names := strings.Split(string(readArray[uint8](r)), "\n")
+	if len(names) != classes || classes < len(c.Entries) || langs != len(c.Languages) {
 		return nil, errors.New("model: for other classes or languages")
+	}
+	for i, e := range c.Entries {
+		if names[i] != e.ID {
+			return nil, errors.New("model: for other entries")
+		}
 	}
 	v := &vocabulary{first: readArray[int32](r), low: readArray[uint32](r), df: readArray[uint16](r), weight: readArray[float32](r)}
 	cls := &classifier{vocab: v, classes: classes, langs: langs, docs: docs,
@@ -225,6 +248,7 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 		}
 	}
 	m, lexDone := prepare(c, set)
+	m.classes = names // the corpus may have left out the examples, and with them the kinds of small talk
 	cls.concepts, cls.lin = m.concepts, lin
 	cls.ready()
 	m.cls = cls

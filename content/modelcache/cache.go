@@ -52,14 +52,16 @@ func New(path string, log *slog.Logger) (*Cache, error) {
 	return &Cache{path: path, program: h.Sum(nil), log: log}, nil
 }
 
-// Matcher returns the matcher for corpus: read from the file when it
-// holds this corpus's model, else trained, written to the file and read
-// back, so that the trained copy on the heap can go. Whatever goes wrong
-// with the file, it returns a trained matcher.
-func (c *Cache) Matcher(corpus *match.Corpus) *match.Matcher {
+// Matcher returns the matcher for the content whose files hash to
+// digest: read from the file when it holds that content's model (lean is
+// the content's corpus without its examples, which is all reading needs),
+// else trained on full(), written to the file and read back, so that the
+// trained copy on the heap can go. Whatever goes wrong with the file, it
+// returns a trained matcher.
+func (c *Cache) Matcher(digest []byte, lean *match.Corpus, full func() *match.Corpus) *match.Matcher {
 	set := match.DefaultSettings()
-	key := match.ModelKey(corpus, set, c.program)
-	m, err := c.read(corpus, set, key)
+	key := match.ModelKey(digest, set, c.program)
+	m, err := c.read(lean, set, key)
 	if err == nil {
 		c.log.Info("matcher read from its model file", "file", c.path)
 		return m
@@ -67,13 +69,13 @@ func (c *Cache) Matcher(corpus *match.Corpus) *match.Matcher {
 	if !errors.Is(err, os.ErrNotExist) {
 		c.log.Info("model file not used: training again", "reason", err)
 	}
-	trained := match.NewWithSettings(corpus, set)
+	trained := match.NewWithSettings(full(), set)
 	if err := c.write(trained, key); err != nil {
 		c.log.Warn("model file not written", "err", err)
 		return trained
 	}
 	c.log.Info("matcher trained, model file written", "file", c.path)
-	if m, err := c.read(corpus, set, key); err == nil {
+	if m, err := c.read(lean, set, key); err == nil {
 		return m
 	}
 	return trained

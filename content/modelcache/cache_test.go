@@ -38,6 +38,11 @@ func corpus() *match.Corpus {
 	}
 }
 
+// matcher asks c for the matcher of corpus as the catalog does.
+func matcher(c *Cache, corpus *match.Corpus) *match.Matcher {
+	return c.Matcher([]byte("content"), corpus.WithoutExamples(), func() *match.Corpus { return corpus })
+}
+
 var questions = []string{"I have no money for a lawyer", "police number", "he is here with a knife", "where can we sleep", "weather tomorrow", "hello", "hjelp"}
 
 // newCache is a cache in a fresh folder, with what it logs.
@@ -65,7 +70,7 @@ func answers(m *match.Matcher) []match.Answer {
 func TestKeptAndReadBack(t *testing.T) {
 	c, logs := newCache(t)
 	want := answers(match.New(corpus()))
-	first := c.Matcher(corpus())
+	first := matcher(c, corpus())
 	if _, err := os.Stat(c.path); err != nil {
 		t.Fatalf("no model file after training: %v", err)
 	}
@@ -77,7 +82,7 @@ func TestKeptAndReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := again.Matcher(corpus())
+	second := matcher(again, corpus())
 	if !strings.Contains(restartLog.String(), "read from its model file") {
 		t.Fatalf("the restart trained again: %s", restartLog.String())
 	}
@@ -109,24 +114,24 @@ func TestTrainsOverWhatItCannotUse(t *testing.T) {
 			other := corpus()
 			other.Acute = other.Acute[1:]
 			c := &Cache{path: path, program: []byte("test"), log: slog.New(slog.DiscardHandler)}
-			c.write(match.New(other), match.ModelKey(other, match.DefaultSettings(), []byte("test")))
+			c.write(match.New(other), match.ModelKey([]byte("other content"), match.DefaultSettings(), []byte("test")))
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, _ := newCache(t)
 			c.program = []byte("test")
-			c.Matcher(corpus())
+			matcher(c, corpus())
 			spoil(c.path)
 			var logs bytes.Buffer
 			c.log = slog.New(slog.NewTextHandler(&logs, nil))
-			m := c.Matcher(corpus())
+			m := matcher(c, corpus())
 			if !strings.Contains(logs.String(), "training again") {
 				t.Errorf("the spoilt file was not reported: %s", logs.String())
 			}
 			if got := answers(m); !reflect.DeepEqual(got, want) {
 				t.Errorf("answers %+v, want %+v", got, want)
 			}
-			if _, err := c.read(corpus(), match.DefaultSettings(), match.ModelKey(corpus(), match.DefaultSettings(), c.program)); err != nil {
+			if _, err := c.read(corpus(), match.DefaultSettings(), match.ModelKey([]byte("content"), match.DefaultSettings(), c.program)); err != nil {
 				t.Errorf("the file was not made right again: %v", err)
 			}
 		})
@@ -141,7 +146,7 @@ func TestWorksWithoutTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := answers(c.Matcher(corpus())), answers(match.New(corpus())); !reflect.DeepEqual(got, want) {
+	if got, want := answers(matcher(c, corpus())), answers(match.New(corpus())); !reflect.DeepEqual(got, want) {
 		t.Errorf("answers %+v, want %+v", got, want)
 	}
 	if !strings.Contains(logs.String(), "model file not written") {
@@ -154,7 +159,7 @@ func TestWorksWithoutTheFile(t *testing.T) {
 // beside it is still read.
 func TestRemovesWhatAStoppedWriteLeft(t *testing.T) {
 	c, _ := newCache(t)
-	c.Matcher(corpus())
+	matcher(c, corpus())
 	left := c.path + ".123456.tmp"
 	if err := os.WriteFile(left, []byte("half a model"), 0o600); err != nil {
 		t.Fatal(err)
@@ -167,7 +172,7 @@ func TestRemovesWhatAStoppedWriteLeft(t *testing.T) {
 	if _, err := os.Stat(left); !os.IsNotExist(err) {
 		t.Errorf("the temporary file is still there: %v", err)
 	}
-	again.Matcher(corpus())
+	matcher(again, corpus())
 	if !strings.Contains(logs.String(), "read from its model file") {
 		t.Errorf("the model was not read: %s", logs.String())
 	}
