@@ -29,6 +29,20 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
+// startBinary starts `bin serve` with env (added to this process's
+// environment) and returns it, its output going to the returned buffer.
+func startBinary(t *testing.T, bin string, env ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, logs
+}
+
 // TestKillDuringBurst kills the real binary with SIGKILL at random moments
 // while it answers a burst of users, a third of whom ask for an advisor,
 // restarts it on the same database, and checks that every update got its
@@ -45,16 +59,10 @@ func TestKillDuringBurst(t *testing.T) {
 	fake.Forum = true
 	db := filepath.Join(t.TempDir(), "crash.db")
 	const parallel = 4
-	env := append(os.Environ(),
-		"TELEGRAM_TOKEN=123456:crash-test", "TELEGRAM_API_URL="+fake.APIURL(), "VEIVISER_DB="+db,
-		"VEIVISER_HTTP=127.0.0.1:0", "VEIVISER_ADVISOR_CHAT="+strconv.Itoa(advisorGroup),
-		"VEIVISER_SEND_LIMITS=global=300/s,chat=1000/s,group=1000/s,parallel="+strconv.Itoa(parallel))
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "serve")
-		cmd.Env = env
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		cmd, _ := startBinary(t, bin, "TELEGRAM_TOKEN=123456:crash-test", "TELEGRAM_API_URL="+fake.APIURL(), "VEIVISER_DB="+db,
+			"VEIVISER_HTTP=127.0.0.1:0", "VEIVISER_ADVISOR_CHAT="+strconv.Itoa(advisorGroup),
+			"VEIVISER_SEND_LIMITS=global=300/s,chat=1000/s,group=1000/s,parallel="+strconv.Itoa(parallel))
 		return cmd
 	}
 

@@ -33,12 +33,7 @@ func TestServeSurvivesAFullOrReadOnlyDisk(t *testing.T) {
 	bin := buildBinary(t)
 	fake := newFake(t)
 	db := filepath.Join(t.TempDir(), "full.db")
-	cmd := exec.Command(bin, "serve")
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
 	ops := freePort(t)
-	cmd.Env = append(os.Environ(), "TELEGRAM_TOKEN=123456:full-disk", "TELEGRAM_API_URL="+fake.APIURL(),
-		"VEIVISER_DB="+db, "VEIVISER_HTTP="+ops, "VEIVISER_SEND_LIMITS=global=1000/s,chat=1000/s")
 	healthz := func() int {
 		resp, err := http.Get("http://" + ops + "/healthz")
 		if err != nil {
@@ -47,9 +42,8 @@ func TestServeSurvivesAFullOrReadOnlyDisk(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, logs := startBinary(t, bin, "TELEGRAM_TOKEN=123456:full-disk", "TELEGRAM_API_URL="+fake.APIURL(),
+		"VEIVISER_DB="+db, "VEIVISER_HTTP="+ops, "VEIVISER_SEND_LIMITS=global=1000/s,chat=1000/s")
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	user := func(u int) int64 { return int64(40000 + u) }
 	users := 0

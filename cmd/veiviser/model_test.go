@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -25,16 +24,10 @@ func TestRestartReadsTheModel(t *testing.T) {
 	fake := newFake(t)
 	db := filepath.Join(t.TempDir(), "model.db")
 	model := db + ".matcher"
-	env := append(os.Environ(), "TELEGRAM_TOKEN=123456:model-test", "TELEGRAM_API_URL="+fake.APIURL(),
-		"VEIVISER_DB="+db, "VEIVISER_HTTP=127.0.0.1:0")
 	run := func(chat int64, logLine string) string {
 		t.Helper()
-		var logs syncBuffer
-		cmd := exec.Command(bin, "serve")
-		cmd.Env, cmd.Stderr = env, &logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		cmd, logs := startBinary(t, bin, "TELEGRAM_TOKEN=123456:model-test", "TELEGRAM_API_URL="+fake.APIURL(),
+			"VEIVISER_DB="+db, "VEIVISER_HTTP=127.0.0.1:0")
 		defer func() {
 			_ = cmd.Process.Signal(syscall.SIGTERM)
 			_ = cmd.Wait()
