@@ -1,10 +1,13 @@
 package content
 
 import (
+	"encoding/hex"
 	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/veiviser/veiviser/content/match"
 )
 
 // TestExamplesChecked: every mistake in an examples or concepts file is
@@ -67,5 +70,40 @@ func TestLeanCorpusIsTheCorpusWithoutExamples(t *testing.T) {
 	}
 	if len(cat.later) == 0 {
 		t.Error("the examples files were read")
+	}
+}
+
+// countingModels is Models that trains, counting how it was asked.
+type countingModels struct {
+	calls  int
+	digest []byte
+	lean   *match.Corpus
+}
+
+func (m *countingModels) Matcher(digest []byte, lean *match.Corpus, full func() *match.Corpus) *match.Matcher {
+	m.calls++
+	m.digest, m.lean = digest, lean
+	return match.New(full())
+}
+
+// TestUseModels: a catalog given models asks them for its matcher, once,
+// with the hash of its files and its corpus less the examples.
+func TestUseModels(t *testing.T) {
+	cat, _, err := load(Embedded(), loadFixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models := &countingModels{}
+	cat.UseModels(models)
+	cat.Warm()
+	cat.Search("free lawyer", "en")
+	if models.calls != 1 {
+		t.Fatalf("models asked %d times, want once", models.calls)
+	}
+	if len(models.digest) != 32 || cat.Version != hex.EncodeToString(models.digest[:6]) {
+		t.Errorf("digest %x for version %s", models.digest, cat.Version)
+	}
+	if len(models.lean.Acute) != 0 || len(models.lean.Entries[0].Examples) != 0 {
+		t.Error("the lean corpus has examples")
 	}
 }

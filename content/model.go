@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/veiviser/veiviser/content/match"
@@ -211,13 +212,20 @@ type Catalog struct {
 	laterOnce    sync.Once         // readLater, once
 	matcherOnce  sync.Once
 	matcher      *match.Matcher
+	models       atomic.Pointer[Models] // see UseModels
 }
 
 // Matcher returns what understands free text for this catalog, training
 // it on first use: start-up (the greeting, the menu) does not wait for it.
 // Warm trains it ahead.
 func (c *Catalog) Matcher() *match.Matcher {
-	c.matcherOnce.Do(func() { c.matcher = match.New(c.fullCorpus()) })
+	c.matcherOnce.Do(func() {
+		if m := c.models.Load(); m != nil {
+			c.matcher = (*m).Matcher(c.digest, c.leanCorpus(), c.fullCorpus)
+		} else {
+			c.matcher = match.New(c.fullCorpus())
+		}
+	})
 	return c.matcher
 }
 
@@ -234,11 +242,10 @@ type Models interface {
 	Matcher(digest []byte, lean *match.Corpus, full func() *match.Corpus) *match.Matcher
 }
 
-// WarmWith is Warm with models making the matcher. Once the catalog has
-// its matcher, it does nothing.
-func (c *Catalog) WarmWith(models Models) {
-	c.matcherOnce.Do(func() { c.matcher = models.Matcher(c.digest, c.leanCorpus(), c.fullCorpus) })
-}
+// UseModels makes the matcher with models instead of training it here,
+// if the catalog has none yet: call it before the catalog is asked
+// anything, then Warm.
+func (c *Catalog) UseModels(models Models) { c.models.Store(&models) }
 
 // fullCorpus reads the examples and concepts files if they were left for
 // later (see load) and returns the corpus. The matcher keeps what it

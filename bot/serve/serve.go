@@ -88,17 +88,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger, opt Options) (*Serve
 		}
 	}
 	// What the matcher learned is kept beside the database: a restart
-	// reads it there instead of training for seconds.
-	models, cacheErr := modelcache.New(cfg.DB+".matcher", log)
-	if cacheErr != nil {
-		log.Warn("the matcher trains at every start", "err", cacheErr)
-	}
+	// reads it there instead of training for seconds. Content published
+	// later (/publish, /reload) trains on the heap as before, until the
+	// next start.
+	cat.UseModels(modelcache.New(cfg.DB+".matcher", log))
 	go func() {
-		if models != nil {
-			cat.WarmWith(models)
-		} else {
-			cat.Warm()
-		}
+		cat.Warm()
 		// Training takes several times the memory the trained matcher
 		// keeps; give it back to the system now rather than whenever the
 		// runtime gets round to it, so RSS is what serve really needs.

@@ -25,10 +25,7 @@ func BenchmarkMatcher(b *testing.B) {
 			match.New(corpus)
 		}
 	})
-	c, err := New(filepath.Join(b.TempDir(), "bench.matcher"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := New(filepath.Join(b.TempDir(), "bench.matcher"), slog.New(slog.DiscardHandler))
 	digest, lean := []byte("content"), corpus.WithoutExamples()
 	full := func() *match.Corpus { return corpus }
 	c.Matcher(digest, lean, full) // trains and writes the file

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/veiviser/veiviser/content/match"
 )
@@ -23,14 +24,25 @@ import (
 // Cache is a model file.
 type Cache struct {
 	path    string
-	program []byte // the running program's hash: a new build trains again
+	program func() ([]byte, error) // the running program's hash: a new build trains again
 	log     *slog.Logger
 }
 
 // New returns the cache in the file path. The program is told apart by
 // the hash of its executable, so a model is never read by code that
-// would have trained another.
-func New(path string, log *slog.Logger) (*Cache, error) {
+// would have trained another; it is read when the first matcher is asked
+// for, not here, to keep start-up short.
+func New(path string, log *slog.Logger) *Cache {
+	// A run stopped while writing the model leaves its temporary file.
+	stale, _ := filepath.Glob(path + ".*.tmp")
+	for _, name := range stale {
+		os.Remove(name)
+	}
+	return &Cache{path: path, program: sync.OnceValues(programHash), log: log}
+}
+
+// programHash is the SHA-256 of the running executable.
+func programHash() ([]byte, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("model cache: %w", err)
@@ -44,12 +56,7 @@ func New(path string, log *slog.Logger) (*Cache, error) {
 	if _, err := io.Copy(h, f); err != nil {
 		return nil, fmt.Errorf("model cache: read the program: %w", err)
 	}
-	// A run stopped while writing the model leaves its temporary file.
-	stale, _ := filepath.Glob(path + ".*.tmp")
-	for _, name := range stale {
-		os.Remove(name)
-	}
-	return &Cache{path: path, program: h.Sum(nil), log: log}, nil
+	return h.Sum(nil), nil
 }
 
 // Matcher returns the matcher for the content whose files hash to
@@ -60,7 +67,12 @@ func New(path string, log *slog.Logger) (*Cache, error) {
 // returns a trained matcher.
 func (c *Cache) Matcher(digest []byte, lean *match.Corpus, full func() *match.Corpus) *match.Matcher {
 	set := match.DefaultSettings()
-	key := match.ModelKey(digest, set, c.program)
+	program, err := c.program()
+	if err != nil {
+		c.log.Warn("the matcher trains at every start", "err", err)
+		return match.NewWithSettings(full(), set)
+	}
+	key := match.ModelKey(digest, set, program)
 	m, err := c.read(lean, set, key)
 	if err == nil {
 		c.log.Info("matcher read from its model file", "file", c.path)

@@ -49,11 +49,7 @@ var questions = []string{"I have no money for a lawyer", "police number", "he is
 func newCache(t *testing.T) (*Cache, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
-	c, err := New(filepath.Join(t.TempDir(), "veiviser.db.matcher"), slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, &logs
+	return New(filepath.Join(t.TempDir(), "veiviser.db.matcher"), slog.New(slog.NewTextHandler(&logs, nil))), &logs
 }
 
 func answers(m *match.Matcher) []match.Answer {
@@ -78,10 +74,7 @@ func TestKeptAndReadBack(t *testing.T) {
 		t.Fatal("the first start read a model it had not written")
 	}
 	var restartLog bytes.Buffer
-	again, err := New(c.path, slog.New(slog.NewTextHandler(&restartLog, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := New(c.path, slog.New(slog.NewTextHandler(&restartLog, nil)))
 	second := matcher(again, corpus())
 	if !strings.Contains(restartLog.String(), "read from its model file") {
 		t.Fatalf("the restart trained again: %s", restartLog.String())
@@ -113,13 +106,13 @@ func TestTrainsOverWhatItCannotUse(t *testing.T) {
 		"other content": func(path string) {
 			other := corpus()
 			other.Acute = other.Acute[1:]
-			c := &Cache{path: path, program: []byte("test"), log: slog.New(slog.DiscardHandler)}
+			c := &Cache{path: path, log: slog.New(slog.DiscardHandler)}
 			c.write(match.New(other), match.ModelKey([]byte("other content"), match.DefaultSettings(), []byte("test")))
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, _ := newCache(t)
-			c.program = []byte("test")
+			c.program = func() ([]byte, error) { return []byte("test"), nil }
 			matcher(c, corpus())
 			spoil(c.path)
 			var logs bytes.Buffer
@@ -131,7 +124,7 @@ func TestTrainsOverWhatItCannotUse(t *testing.T) {
 			if got := answers(m); !reflect.DeepEqual(got, want) {
 				t.Errorf("answers %+v, want %+v", got, want)
 			}
-			if _, err := c.read(corpus(), match.DefaultSettings(), match.ModelKey([]byte("content"), match.DefaultSettings(), c.program)); err != nil {
+			if _, err := c.read(corpus(), match.DefaultSettings(), match.ModelKey([]byte("content"), match.DefaultSettings(), []byte("test"))); err != nil {
 				t.Errorf("the file was not made right again: %v", err)
 			}
 		})
@@ -142,10 +135,7 @@ func TestTrainsOverWhatItCannotUse(t *testing.T) {
 // is gone), the matcher is trained and answers all the same.
 func TestWorksWithoutTheFile(t *testing.T) {
 	var logs bytes.Buffer
-	c, err := New(filepath.Join(t.TempDir(), "gone", "veiviser.db.matcher"), slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := New(filepath.Join(t.TempDir(), "gone", "veiviser.db.matcher"), slog.New(slog.NewTextHandler(&logs, nil)))
 	if got, want := answers(matcher(c, corpus())), answers(match.New(corpus())); !reflect.DeepEqual(got, want) {
 		t.Errorf("answers %+v, want %+v", got, want)
 	}
@@ -165,10 +155,7 @@ func TestRemovesWhatAStoppedWriteLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	again, err := New(c.path, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	again := New(c.path, slog.New(slog.NewTextHandler(&logs, nil)))
 	if _, err := os.Stat(left); !os.IsNotExist(err) {
 		t.Errorf("the temporary file is still there: %v", err)
 	}
