@@ -3,8 +3,8 @@
 // the bot understands free text from its first second rather than after
 // seconds of training, and the learned numbers take no heap, only the
 // pages of the file that answering reads. The file holds one model, for
-// one corpus, settings and program (see match.ModelKey); anything else
-// there is trained over.
+// one version of the content, the settings and the program (see
+// match.ModelKey); anything else there is trained over.
 package modelcache
 
 import (
