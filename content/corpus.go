@@ -49,8 +49,12 @@ func (c *Catalog) corpus() *match.Corpus {
 // train matchers on parts of it (cross-validation) or count its examples.
 // The catalog does not keep the examples and concepts once its matcher
 // has learned them, so Corpus reads them from its files again, each time.
-func (c *Catalog) Corpus() *match.Corpus {
+func (c *Catalog) Corpus() *match.Corpus { return c.corpusFrom(func(string) bool { return true }) }
+
+// corpusFrom is the corpus with the examples and concepts of the files
+// that keep says to read again, and none of the others.
+func (c *Catalog) corpusFrom(keep func(name string) bool) *match.Corpus {
 	again := &Catalog{Entries: c.Entries, Signals: c.Signals, files: c.files, fixed: c.fixed}
-	again.readLearning(slices.Sorted(maps.Keys(c.files)))
+	again.readLearning(slices.DeleteFunc(slices.Sorted(maps.Keys(c.files)), func(name string) bool { return !keep(name) }))
 	return again.corpus()
 }

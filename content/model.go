@@ -3,7 +3,6 @@ package content
 import (
 	"fmt"
 	"io/fs"
-	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -263,10 +262,8 @@ func (c *Catalog) fullCorpus() *match.Corpus {
 // phrases and the concepts, read from their files. Reading a model needs
 // no more, and the examples are most of the bytes to parse.
 func (c *Catalog) leanCorpus() *match.Corpus {
-	again := &Catalog{Entries: c.Entries, Signals: c.Signals, files: c.files, fixed: c.fixed}
-	concepts := slices.DeleteFunc(slices.Sorted(maps.Keys(c.files)), func(name string) bool { return !strings.HasPrefix(name, "concepts-") })
-	again.readLearning(concepts)
-	return again.corpus().WithoutExamples()
+	concepts := func(name string) bool { return strings.HasPrefix(name, "concepts-") }
+	return c.corpusFrom(concepts).WithoutExamples()
 }
 
 // Search ranks the entries for a free-text question; see match.Matcher.
