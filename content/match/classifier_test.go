@@ -220,3 +220,32 @@ func TestVocabularyFindsItsFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectorThresholds: which threshold a message must reach depends
+// on its length, its script and its shape, as DefaultSettings sets them.
+func TestDetectorThresholds(t *testing.T) {
+	set := DefaultSettings()
+	d := newDetector(nil, nil, set)
+	long := strings.Fields(strings.Repeat("he came home and ", 5))
+	for _, c := range []struct {
+		name        string
+		ws          []string
+		calm        bool
+		whole, part float64
+	}{
+		{"a cry of three words", []string{"он", "с", "ножом"}, false, set.DangerShort, set.DangerWindow},
+		{"one Thai run is a sentence", []string{"มีดทื่อหั่นขนมปังไม่เข้า"}, false, set.DangerUnsegmented, set.DangerWindow},
+		{"four words", []string{"he", "is", "here", "now"}, false, set.Danger, set.DangerWindow},
+		{"a long story", long, false, set.Danger, set.DangerWindow},
+		{"shaped like a calm example", []string{"he", "hit", "me", "years", "ago"}, true, set.DangerSure, set.DangerSure},
+		{"short and calm", []string{"kill", "time"}, true, set.DangerSure, set.DangerSure},
+	} {
+		whole, part := d.thresholds(c.ws, c.calm)
+		if whole != c.whole || part != c.part {
+			t.Errorf("%s: thresholds %.2f/%.2f, want %.2f/%.2f", c.name, whole, part, c.whole, c.part)
+		}
+	}
+	if set.DangerShort >= set.DangerUnsegmented {
+		t.Errorf("a Thai sentence of one run must need more than three words of another script: %.2f >= %.2f", set.DangerShort, set.DangerUnsegmented)
+	}
+}

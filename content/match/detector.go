@@ -25,6 +25,7 @@ type detector struct {
 	b         float64
 	threshold float64
 	short     float64   // the threshold for messages of shortMessage words or fewer
+	shortThai float64   // the same for a message in a script without spaces (Thai)
 	window    float64   // the threshold for one window of a long message
 	sure      float64   // the threshold for a message shaped like a not-acute example
 	scratch   sync.Pool // *detectScratch
@@ -100,7 +101,8 @@ func (d *detector) quantize() {
 // newDetector is a detector with its thresholds and no weights yet.
 func newDetector(cs *concepts, vocab *vocabulary, set Settings) *detector {
 	d := &detector{concepts: cs, vocab: vocab, threshold: set.Danger, short: max(set.Danger, set.DangerShort),
-		window: max(set.Danger, set.DangerWindow), sure: set.DangerSure}
+		shortThai: max(set.Danger, set.DangerUnsegmented),
+		window:    max(set.Danger, set.DangerWindow), sure: set.DangerSure}
 	d.scratch.New = func() any { return &detectScratch{} }
 	return d
 }
@@ -148,23 +150,35 @@ func (d *detector) probability(ws []string) (whole, windows float64) {
 
 // acute is whether the message means danger now, and how likely the
 // detector finds danger in it (the whole message or its most alarming
-// window, whichever is higher). A message of a few words carries little
-// evidence, and one strong word of it ("tomorrow", "kill") should not be
-// enough, so short messages need more. A message shaped like a not-acute
-// example (calm, see Matcher.calmShape) needs the detector to be sure.
+// window, whichever is higher).
 func (d *detector) acute(ws []string, calm bool) (bool, float64) {
 	if len(d.q) == 0 {
 		return false, 0
 	}
-	threshold, window := d.threshold, d.window
+	threshold, part := d.thresholds(ws, calm)
+	whole, windows := d.probability(ws)
+	return whole >= threshold || windows >= part, max(whole, windows)
+}
+
+// thresholds are what the whole message and its most alarming window
+// must reach. A message of a few words carries little evidence, and one
+// strong word of it ("tomorrow", "kill") should not be enough, so short
+// messages need more; a Thai "word" is a run of words, so a Thai message
+// of a few of them is a sentence, and needs more still. A message shaped
+// like a not-acute example (calm, see Matcher.calmShape) needs the
+// detector to be sure.
+func (d *detector) thresholds(ws []string, calm bool) (whole, part float64) {
+	whole, part = d.threshold, d.window
 	if len(ws) <= shortMessage {
-		threshold = d.short
+		whole = d.short
+		if unsegmented(ws[0]) {
+			whole = d.shortThai
+		}
 	}
 	if calm {
-		threshold, window = max(threshold, d.sure), max(window, d.sure)
+		whole, part = max(whole, d.sure), max(part, d.sure)
 	}
-	whole, windows := d.probability(ws)
-	return whole >= threshold || windows >= window, max(whole, windows)
+	return whole, part
 }
 
 // shortMessage is the most words a message has for the short threshold.

@@ -184,6 +184,8 @@ func TestCrossValidation(t *testing.T) {
 			set.NearAcute = x
 		case "short":
 			set.DangerShort = x
+		case "shortthai":
+			set.DangerUnsegmented = x
 		case "danger":
 			set.Danger = x
 		case "l2":

@@ -119,6 +119,9 @@ type Settings struct {
 
 	Danger      float64 // the detector's threshold for danger now
 	DangerShort float64 // the same for a message of three words or fewer
+	// DangerUnsegmented is DangerShort for a script written without
+	// spaces (Thai), where a whole sentence is one to three "words".
+	DangerUnsegmented float64
 	// DangerWindow is the threshold for one window of a long message: a
 	// story of violence in the past is told with the same words as danger
 	// now, so a part of it must say more than a whole short message.
@@ -162,12 +165,18 @@ func DefaultSettings() Settings {
 		RelFloor:      0.6,
 		ChatScore:     0.5,
 		Danger:        0.25,
-		DangerShort:   0.45,
-		DangerWindow:  0.55,
-		NearAcute:     0.4,
-		CalmVeto:      0.12,
-		DangerSure:    0.6,
-		PhraseLong:    0.45,
+		// Two or three words like "он с ножом" or "wo yahan hai" are
+		// danger now; at 0.45 held-out ones were missed. Lower than 0.3,
+		// "fri rettshjelp" and "afraid to miss the bus" are alarms.
+		DangerShort: 0.3,
+		// A Thai sentence is one to three "words", and everyday ones
+		// ("the knife is blunt") are alarms below 0.45.
+		DangerUnsegmented: 0.45,
+		DangerWindow:      0.55,
+		NearAcute:         0.4,
+		CalmVeto:          0.12,
+		DangerSure:        0.6,
+		PhraseLong:        0.45,
 		// Offering an answer about violence to "where do I buy a bus
 		// pass" (social control, by "where do I go") is a wrong answer
 		// too: it needs some sign of danger to beat a nearer
