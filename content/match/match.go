@@ -165,7 +165,7 @@ func DefaultSettings() Settings {
 		RelFloor:      0.6,
 		ChatScore:     0.5,
 		Danger:        0.25,
-		// Two or three words like "он с ножом" or "wo yahan hai" are
+		// Two or three words like "он с ножом" or "وہ آ گیا" are
 		// danger now; at 0.45 held-out ones were missed. Lower than 0.3,
 		// "fri rettshjelp" and "afraid to miss the bus" are alarms.
 		DangerShort: 0.3,
