@@ -158,6 +158,9 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 	vocab := learnVocabulary(all)
 	set := DefaultSettings()
 	set.Epochs = 60
+	// Nine messages are too few for the default threshold, which is set
+	// low for recall on thousands: here the detector decides at one half.
+	set.Danger, set.DangerShort = 0.5, 0.5
 	d := trainDetector(cs, vocab, pos, calm, neg, set)
 	for _, s := range []string{"he hits me now", "help he is here"} {
 		if acute, _ := d.acute(words(s), false); !acute {

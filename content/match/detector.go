@@ -11,8 +11,8 @@ import (
 // against everything that is not (past violence, questions about the law,
 // everyday words like "kill time", ordinary questions). Missing a woman in
 // danger costs far more than showing the emergency numbers once too often,
-// so acute examples weigh more in training and the threshold sits well
-// below one half.
+// so the threshold sits well below one half (and acute examples can be
+// weighed up in training: Settings.Balance).
 type detector struct {
 	concepts *concepts
 	vocab    *vocabulary

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,6 +104,10 @@ func (t *evalTally) add(top1, top3 bool) {
 	}
 }
 
+func (t evalTally) rate(k int) float64 { return float64(k) / float64(max(1, t.n)) }
+func (t evalTally) top1Rate() float64 { return t.rate(t.top1) }
+func (t evalTally) top3Rate() float64 { return t.rate(t.top3) }
+
 func (t evalTally) String() string {
 	if t.n == 0 {
 		return "     –      –"
@@ -139,25 +144,10 @@ func rankOf(a match.Answer, want string) (bool, bool) {
 	return false, false
 }
 
-// TestCrossValidation trains on four fifths of the examples and asks the
-// fifth, five times, and asks the development questions of the whole
-// model: the figures to tune on. It only reports; run it with
-// VEIVISER_EVAL=1 go test ./content/match -run CrossValidation -v.
-func TestCrossValidation(t *testing.T) {
-	if os.Getenv("VEIVISER_EVAL") == "" {
-		t.Skip("set VEIVISER_EVAL=1 to run the cross-validation report")
-	}
-	cat := mustLoad(t)
-	full := cat.Corpus()
-	type row struct{ entry, acute, calm, scope, chat evalTally }
-	by := map[string]*row{}
-	get := func(lang string) *row {
-		if by[lang] == nil {
-			by[lang] = &row{}
-		}
-		return by[lang]
-	}
-	misses := os.Getenv("VEIVISER_EVAL") == "misses"
+// settingsFromEnv is the default settings with VEIVISER_SET's changes
+// ("danger=0.3 short=0.4"): the evaluation tests try settings this way.
+func settingsFromEnv(t *testing.T) match.Settings {
+	t.Helper()
 	set := match.DefaultSettings()
 	for _, kv := range strings.Fields(os.Getenv("VEIVISER_SET")) {
 		k, v, _ := strings.Cut(kv, "=")
@@ -230,6 +220,29 @@ func TestCrossValidation(t *testing.T) {
 			t.Fatalf("VEIVISER_SET: unknown %s", k)
 		}
 	}
+	return set
+}
+
+// TestCrossValidation trains on four fifths of the examples and asks the
+// fifth, five times, and asks the development questions of the whole
+// model: the figures to tune on. It only reports; run it with
+// VEIVISER_EVAL=1 go test ./content/match -run CrossValidation -v.
+func TestCrossValidation(t *testing.T) {
+	if os.Getenv("VEIVISER_EVAL") == "" {
+		t.Skip("set VEIVISER_EVAL=1 to run the cross-validation report")
+	}
+	cat := mustLoad(t)
+	full := cat.Corpus()
+	type row struct{ entry, acute, calm, scope, chat evalTally }
+	by := map[string]*row{}
+	get := func(lang string) *row {
+		if by[lang] == nil {
+			by[lang] = &row{}
+		}
+		return by[lang]
+	}
+	misses := os.Getenv("VEIVISER_EVAL") == "misses"
+	set := settingsFromEnv(t)
 	asked := onlyAsked(t)
 	if path := os.Getenv("VEIVISER_EVAL_DUMP"); path != "" {
 		dumpAsked(t, full, path)
@@ -400,4 +413,73 @@ func TestCrossValidation(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "answered directly: %d (%.2f of entry examples), right %.2f\n", sure.n, float64(sure.n)/float64(max(1, tot.entry.n)), float64(sure.top1)/float64(max(1, sure.n)))
 	t.Log(b.String())
+}
+
+// TestDevelopmentBlindSets trains on all the content with VEIVISER_SET's
+// settings and asks blind sets that have been reported already, so may be
+// tuned on (VEIVISER_EVAL_BLIND="../testdata/blind/2026-12-07-w ..."),
+// exactly as the blind scorer counts: the figures to tune the detector on
+// with messages written by other people than the examples. It only
+// reports.
+func TestDevelopmentBlindSets(t *testing.T) {
+	dirs := strings.Fields(os.Getenv("VEIVISER_EVAL_BLIND"))
+	if len(dirs) == 0 {
+		t.Skip("set VEIVISER_EVAL_BLIND to directories of reported blind sets")
+	}
+	m := match.NewWithSettings(mustLoad(t).Corpus(), settingsFromEnv(t))
+	top1, behindCard := map[string]*evalTally{}, 0
+	danger := map[string]map[string]*evalTally{} // kind → lang → flagged
+	count := func(m map[string]*evalTally, lang string, a, b bool) {
+		for _, l := range []string{"all", lang} {
+			if m[l] == nil {
+				m[l] = &evalTally{}
+			}
+			m[l].add(a, b)
+		}
+	}
+	for _, dir := range dirs {
+		for _, f := range readTSV(t, filepath.Join(dir, "questions.tsv"), 4) {
+			lang, want, q := f[0], f[2], f[3]
+			a := m.Search(q, lang)
+			t1, t3 := rankOf(a, want)
+			if want == "none" {
+				t1 = len(a.Results) == 0 && !a.Emergency
+				t3 = t1
+			}
+			if !t1 && len(a.Results) > 1 && a.Emergency && a.Results[1].ID == want {
+				behindCard++
+			}
+			count(top1, lang, t1, t3)
+		}
+		for _, f := range readTSV(t, filepath.Join(dir, "danger.tsv"), 3) {
+			if danger[f[1]] == nil {
+				danger[f[1]] = map[string]*evalTally{}
+			}
+			e := m.Search(f[2], f[0]).Emergency
+			count(danger[f[1]], f[0], e, e)
+		}
+	}
+	// worst is the lowest language's rate, or the highest one's where
+	// flagging is the mistake (past violence, everyday trap words).
+	worst := func(m map[string]*evalTally, top3, highest bool) string {
+		w, wl := 2.0, ""
+		for _, l := range slices.Sorted(maps.Keys(m)) {
+			r := m[l].top1Rate()
+			if top3 {
+				r = m[l].top3Rate()
+			}
+			if highest {
+				r = -r
+			}
+			if l != "all" && r < w {
+				w, wl = r, l
+			}
+		}
+		return fmt.Sprintf("%.3f %s", max(w, -w), wl)
+	}
+	t.Logf("questions: top-1 %.3f (worst %s), top-3 %.3f (worst %s), %d behind the card",
+		top1["all"].top1Rate(), worst(top1, false, false), top1["all"].top3Rate(), worst(top1, true, false), behindCard)
+	for _, kind := range slices.Sorted(maps.Keys(danger)) {
+		t.Logf("%s flagged: %.3f of %d (worst language %s)", kind, danger[kind]["all"].top1Rate(), danger[kind]["all"].n, worst(danger[kind], false, kind != "acute"))
+	}
 }

@@ -164,7 +164,11 @@ func DefaultSettings() Settings {
 		SureMargin:    1.15,
 		RelFloor:      0.6,
 		ChatScore:     0.5,
-		Danger:        0.25,
+		// With the reported blind sets' danger messages among the
+		// examples, the detector is sure of more: at 0.25 it missed more
+		// of the development blind sets' acute messages, at 0.18 it
+		// flagged more questions about violence before their answer.
+		Danger: 0.2,
 		// Two or three words like "он с ножом" or "وہ آ گیا" are
 		// danger now; at 0.45 held-out ones were missed. Lower than 0.3,
 		// "fri rettshjelp" and "afraid to miss the bus" are alarms.
@@ -184,10 +188,14 @@ func DefaultSettings() Settings {
 		SensitiveDanger: 0.1,
 		Settled:         0.9,
 		BesideCry:       1.25,
-		Balance:         0.5,
-		CalmWeight:      3,
-		L2:              1e-6,
-		Epochs:          12,
+		// Acute examples were a tenth of the rest and weighed up; with
+		// the blind sets' 2,200 among them, weighing them up (with a
+		// higher threshold) caught the same danger and flagged more
+		// questions about violence.
+		Balance:    0,
+		CalmWeight: 3,
+		L2:         1e-6,
+		Epochs:     12,
 	}
 }
 
