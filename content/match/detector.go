@@ -44,8 +44,11 @@ const (
 
 // trainDetector learns from the sorted feature hashes of acute (pos) and
 // other (calm: the hard negatives; neg: everything else) messages, with the classifier's vocabulary, which has them all.
-func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, set Settings) *detector {
-	docs := append(append(append([][]uint64{}, pos...), calm...), neg...)
+func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg, asked [][]uint64, set Settings) *detector {
+	if set.AskedWeight == 0 {
+		asked = nil
+	}
+	docs := append(append(append(append([][]uint64{}, pos...), calm...), neg...), asked...)
 	d := newDetector(cs, vocab, set)
 	d.w = make([]float32, d.vocab.size())
 	vs := make([]vector, len(docs))
@@ -70,8 +73,11 @@ func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg [][]uint64, s
 				y = 1
 			}
 			g := (sigmoid(d.dot(vs[i])) - y) * weight[int(y)] * rate
-			if i >= len(pos) && i < len(pos)+len(calm) {
+			switch {
+			case i >= len(pos) && i < len(pos)+len(calm):
 				g *= set.CalmWeight // hard negatives: the trap words must be learnt
+			case i >= len(pos)+len(calm)+len(neg):
+				g *= set.AskedWeight
 			}
 			for j, id := range vs[i].ids {
 				w := float64(d.w[id])

@@ -180,6 +180,8 @@ func settingsFromEnv(t *testing.T) match.Settings {
 			set.Danger = x
 		case "l2":
 			set.L2 = x
+		case "asked":
+			set.AskedWeight = x
 		case "epochs":
 			set.Epochs = int(x)
 		case "nearest":
