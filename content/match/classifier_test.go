@@ -161,7 +161,7 @@ func TestDetectorLearnsAndMatchesReference(t *testing.T) {
 	// Nine messages are too few for the default threshold, which is set
 	// low for recall on thousands: here the detector decides at one half.
 	set.Danger, set.DangerShort = 0.5, 0.5
-	d := trainDetector(cs, vocab, pos, calm, neg, nil, set)
+	d := trainDetector(cs, vocab, dangerExamples{acute: pos, calm: calm, other: neg}, set)
 	for _, s := range []string{"he hits me now", "help he is here"} {
 		if acute, _ := d.acute(words(s), false); !acute {
 			t.Errorf("%q not acute after training on it (p=%.2f)", s, first(d.probability(words(s))))

@@ -42,22 +42,43 @@ const (
 	window = 14
 )
 
-// trainDetector learns from the sorted feature hashes of acute (pos) and
-// other (calm: the hard negatives; neg: everything else) messages, with the classifier's vocabulary, which has them all.
-func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg, asked [][]uint64, set Settings) *detector {
-	if set.AskedWeight == 0 {
-		asked = nil
+// dangerExamples are what the detector learns from: the sorted feature
+// hashes of messages, by what they say.
+type dangerExamples struct {
+	acute [][]uint64 // danger now
+	calm  [][]uint64 // hard negatives: past violence, questions about the law, everyday trap words
+	other [][]uint64 // everything else that is not about violence
+	asked [][]uint64 // questions about violence: not danger now either (Settings.AskedWeight)
+}
+
+// trainDetector learns from ex with the classifier's vocabulary, which
+// has all their features.
+func trainDetector(cs *concepts, vocab *vocabulary, ex dangerExamples, set Settings) *detector {
+	type doc struct {
+		hashes   []uint64
+		y, scale float64 // acute or not; how much more it weighs than others of its kind
 	}
-	docs := append(append(append(append([][]uint64{}, pos...), calm...), neg...), asked...)
+	var docs []doc
+	add := func(list [][]uint64, y, scale float64) {
+		for _, h := range list {
+			if scale > 0 {
+				docs = append(docs, doc{h, y, scale})
+			}
+		}
+	}
+	add(ex.acute, 1, 1)
+	add(ex.calm, 0, set.CalmWeight) // the trap words must be learnt
+	add(ex.other, 0, 1)
+	add(ex.asked, 0, set.AskedWeight)
 	d := newDetector(cs, vocab, set)
 	d.w = make([]float32, d.vocab.size())
 	vs := make([]vector, len(docs))
-	parallel(len(docs), func(i int) { vs[i] = d.vocab.vectorize(docs[i], vector{}) })
+	parallel(len(docs), func(i int) { vs[i] = d.vocab.vectorize(docs[i].hashes, vector{}) })
 	// Acute examples are the fewer; balance weighs them up, partly (0 not
 	// at all, 1 as much as all the others together).
 	weight := [2]float64{1, 1}
-	if len(pos) > 0 && len(calm)+len(neg) > 0 {
-		weight[1] = math.Pow(float64(len(calm)+len(neg))/float64(len(pos)), set.Balance)
+	if others := len(docs) - len(ex.acute); len(ex.acute) > 0 && others > 0 {
+		weight[1] = math.Pow(float64(others)/float64(len(ex.acute)), set.Balance)
 	}
 	order := make([]int, len(docs))
 	for i := range order {
@@ -68,17 +89,9 @@ func trainDetector(cs *concepts, vocab *vocabulary, pos, calm, neg, asked [][]ui
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		rate := detectRate / (1 + float64(epoch))
 		for _, i := range order {
-			y := 0.0
-			if i < len(pos) {
-				y = 1
-			}
+			y := docs[i].y
 			g := (sigmoid(d.dot(vs[i])) - y) * weight[int(y)] * rate
-			switch {
-			case i >= len(pos) && i < len(pos)+len(calm):
-				g *= set.CalmWeight // hard negatives: the trap words must be learnt
-			case i >= len(pos)+len(calm)+len(neg):
-				g *= set.AskedWeight
-			}
+			g *= docs[i].scale
 			for j, id := range vs[i].ids {
 				w := float64(d.w[id])
 				d.w[id] = float32(w - g*float64(vs[i].vals[j]) - rate*set.L2*w)

@@ -279,7 +279,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 		seen[k] = true
 		docs = append(docs, trainDoc{class: int32(class), lang: int32(slices.Index(c.Languages, lang)), danger: -1, hashes: t.hashes})
 	}
-	var pos, calm, neg, asked [][]uint64
+	var dangerEx dangerExamples
 	addDanger := func(list *[][]uint64, s string) {
 		if t := featuresOf(s); len(t.words) > 0 {
 			*list = append(*list, t.hashes)
@@ -305,27 +305,27 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 				// +0.01, and at Danger 0.25 fewer acute examples missed
 				// and fewer calm ones flagged than before.
 			case !e.Sensitive:
-				addDanger(&neg, ex.Text)
+				addDanger(&dangerEx.other, ex.Text)
 			default:
-				addDanger(&asked, ex.Text)
+				addDanger(&dangerEx.asked, ex.Text)
 			}
 		}
 	}
 	for _, ex := range c.OutOfScope {
 		add(m.entries, ex.Lang, ex.Text)
-		addDanger(&neg, ex.Text)
+		addDanger(&dangerEx.other, ex.Text)
 	}
 	for k, kind := range sortedKeys(c.SmallTalk) {
 		for _, ex := range c.SmallTalk[kind] {
 			add(m.entries+1+k, "", ex.Text) // "ok" and "hello" are in every language
-			addDanger(&neg, ex.Text)
+			addDanger(&dangerEx.other, ex.Text)
 		}
 	}
 	for _, ex := range c.Acute {
-		addDanger(&pos, ex.Text)
+		addDanger(&dangerEx.acute, ex.Text)
 	}
 	for _, ex := range c.Calm {
-		addDanger(&calm, ex.Text)
+		addDanger(&dangerEx.calm, ex.Text)
 	}
 	// Acute and calm examples teach languages too, and are the neighbours
 	// that back the detector up.
@@ -339,7 +339,7 @@ func NewWithSettings(c *Corpus, set Settings) *Matcher {
 		}
 	}
 	m.cls = trainClassifier(cs, len(m.classes), len(c.Languages), docs)
-	m.danger = trainDetector(cs, m.cls.vocab, pos, calm, neg, asked, set)
+	m.danger = trainDetector(cs, m.cls.vocab, dangerEx, set)
 	m.cls.vocab.trained()
 	m.lex = <-lexDone
 	return m
