@@ -105,8 +105,8 @@ func (t *evalTally) add(top1, top3 bool) {
 }
 
 func (t evalTally) rate(k int) float64 { return float64(k) / float64(max(1, t.n)) }
-func (t evalTally) top1Rate() float64 { return t.rate(t.top1) }
-func (t evalTally) top3Rate() float64 { return t.rate(t.top3) }
+func (t evalTally) top1Rate() float64  { return t.rate(t.top1) }
+func (t evalTally) top3Rate() float64  { return t.rate(t.top3) }
 
 func (t evalTally) String() string {
 	if t.n == 0 {
