@@ -11,7 +11,9 @@ import (
 func TestStatsCommandReadsWhatTheShellRecorded(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "s.db")
 	var out bytes.Buffer
-	in := strings.NewReader("2\nqwzx plork vrrb\nUDI sa nei til meg\n/quit\n")
+	// Both questions in the chosen language (2: English), so neither
+	// switches it: one unanswered, one answered.
+	in := strings.NewReader("2\nqwzx plork vrrb\nUDI said no to me, can I appeal\n/quit\n")
 	if code := run(context.Background(), []string{"shell", "--db", db}, in, &out, &out, nil); code != 0 {
 		t.Fatalf("shell exited %d:\n%s", code, out.String())
 	}

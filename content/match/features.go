@@ -146,6 +146,18 @@ type vocabulary struct {
 	ids    map[uint64]int32 // while training only: faster than searching
 }
 
+// A feature in only one training message can only find that message
+// again. In a catalog of thousands they are more than half the features
+// and a sixth of the model (2.8 MB of 17), and leaving them out changed
+// nothing the development blind sets could see (top-1 0.894 -> 0.898,
+// acute 0.962 -> 0.964, everyday flagged 0.018 -> 0.022, on W to AC). A
+// small catalog (tests, a new deployment) keeps them: there, one message
+// may be all an entry has.
+const (
+	rareFrom   = 1000 // from this many training messages…
+	minDocFreq = 2    // …a feature must be in this many to be learnt
+)
+
 // learnVocabulary gives an ID to every feature of the documents (sorted
 // hashes, see sortedFeatures) and an inverse document frequency, so that
 // features every document has count for little. IDs follow hash order, so
@@ -160,9 +172,17 @@ func learnVocabulary(docs [][]uint64) *vocabulary {
 			}
 		}
 	}
+	least := int32(1)
+	if len(docs) >= rareFrom {
+		least = minDocFreq
+	}
 	hashes := make([]uint64, 0, len(df))
-	for h := range df {
-		hashes = append(hashes, h)
+	for h, n := range df {
+		if n >= least {
+			hashes = append(hashes, h)
+		} else {
+			delete(df, h) // deleting while ranging is allowed, and the ID map must not have it
+		}
 	}
 	slices.Sort(hashes)
 	v := &vocabulary{first: make([]int32, buckets+1), low: make([]uint32, len(hashes)), df: make([]uint16, len(hashes)), weight: make([]float32, len(docs)+1)}
