@@ -167,11 +167,14 @@ func DefaultSettings() Settings {
 		ChatScore:     0.5,
 		// With the reported blind sets' danger messages among the
 		// examples, and the questions about violence taught as not
-		// acute (AskedWeight), the detector is sure of more: at 0.2 it
-		// missed more of the development blind sets' acute messages, at
-		// 0.12 it flagged more questions before their answer and more
-		// everyday sentences.
-		Danger: 0.15,
+		// acute (AskedWeight), the detector is sure of more. Fresh set
+		// AD showed 0.15 missing more danger than the build before
+		// (280 of 300 against 288); on the development blind sets (W to
+		// AD) 0.12 catches 0.971 of acute messages against 0.960, for
+		// top-1 0.888 against 0.899 (more questions behind the card)
+		// and everyday sentences flagged 0.039 against 0.030. Missing
+		// danger is the costlier mistake.
+		Danger: 0.12,
 		// Two or three words like "он с ножом" or "وہ آ گیا" are
 		// danger now; at 0.45 held-out ones were missed. Lower than 0.3,
 		// "fri rettshjelp" and "afraid to miss the bus" are alarms.
