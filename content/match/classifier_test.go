@@ -252,3 +252,31 @@ func TestDetectorThresholds(t *testing.T) {
 		t.Errorf("a Thai sentence of one run must need more than three words of another script: %.2f >= %.2f", set.DangerShort, set.DangerUnsegmented)
 	}
 }
+
+// TestVocabularyLeavesOutRareFeatures: in a catalog of rareFrom messages
+// or more, a feature only one message has is not learnt; in a smaller
+// one it is, since there one message may be all an entry has.
+func TestVocabularyLeavesOutRareFeatures(t *testing.T) {
+	const common, twice, once = 1 << 40, 2 << 40, 3 << 40
+	for _, tt := range []struct {
+		docs     int
+		wantOnce bool
+	}{{3, true}, {rareFrom - 1, true}, {rareFrom, false}, {2 * rareFrom, false}} {
+		docs := make([][]uint64, tt.docs)
+		for i := range docs {
+			docs[i] = []uint64{common}
+		}
+		docs[0] = []uint64{common, twice, once}
+		docs[1] = []uint64{common, twice}
+		v := learnVocabulary(docs)
+		for h, want := range map[uint64]bool{common: true, twice: true, once: tt.wantOnce} {
+			if _, ok := v.id(h); ok != want {
+				t.Errorf("%d messages: feature in %d of them learnt %v, want %v", tt.docs, map[uint64]int{common: tt.docs, twice: 2, once: 1}[h], ok, want)
+			}
+		}
+		v.trained() // the lookup without the training map must agree
+		if _, ok := v.id(once); ok != tt.wantOnce {
+			t.Errorf("%d messages, after training: rare feature learnt %v, want %v", tt.docs, ok, tt.wantOnce)
+		}
+	}
+}
