@@ -60,10 +60,11 @@ func trainDetector(cs *concepts, vocab *vocabulary, ex dangerExamples, set Setti
 	}
 	var docs []doc
 	add := func(list [][]uint64, y, scale float64) {
+		if scale <= 0 {
+			return // teaches nothing
+		}
 		for _, h := range list {
-			if scale > 0 {
-				docs = append(docs, doc{h, y, scale})
-			}
+			docs = append(docs, doc{h, y, scale})
 		}
 	}
 	add(ex.acute, 1, 1)
@@ -90,8 +91,7 @@ func trainDetector(cs *concepts, vocab *vocabulary, ex dangerExamples, set Setti
 		rate := detectRate / (1 + float64(epoch))
 		for _, i := range order {
 			y := docs[i].y
-			g := (sigmoid(d.dot(vs[i])) - y) * weight[int(y)] * rate
-			g *= docs[i].scale
+			g := (sigmoid(d.dot(vs[i])) - y) * weight[int(y)] * rate * docs[i].scale
 			for j, id := range vs[i].ids {
 				w := float64(d.w[id])
 				d.w[id] = float32(w - g*float64(vs[i].vals[j]) - rate*set.L2*w)
