@@ -59,13 +59,22 @@ func TestGramsMatchReference(t *testing.T) {
 // TestClassifierMatchesReference compares the classifier's inverted-index
 // scores with brute force: every training message's cosine similarity to
 // the question, the k best per class averaged, computed on dense vectors.
+// Made-up words, each in a few of 700 messages, put rows of a posting list
+// more than 127 apart, which takes a uvarint of two bytes.
 func TestClassifierMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	vocab := strings.Fields("udi klage vedtak barnevernet fastlege tolk nav kurs norsk slår hjelp permit renew visa doctor lawyer free")
+	for range 150 {
+		w := make([]byte, 4+rng.IntN(5))
+		for i := range w {
+			w[i] = byte('a' + rng.IntN(26))
+		}
+		vocab = append(vocab, string(w))
+	}
 	const classes = 4
 	var docs []trainDoc
 	var texts [][]string
-	for i := range 60 {
+	for i := range 700 {
 		ws := make([]string, 1+rng.IntN(6))
 		for j := range ws {
 			ws[j] = vocab[rng.IntN(len(vocab))]
@@ -74,6 +83,9 @@ func TestClassifierMatchesReference(t *testing.T) {
 		docs = append(docs, trainDoc{class: int32(i % classes), lang: -1, danger: -1, hashes: (*concepts)(nil).sortedFeatures(ws, nil)})
 	}
 	c := trainClassifier(nil, classes, 0, docs)
+	if !slices.ContainsFunc(c.post, func(b byte) bool { return b >= 0x80 }) {
+		t.Fatal("no row of the postings is 128 or more from the one before it: the test misses two-byte uvarints")
+	}
 	dense := func(ws []string) map[int32]float64 {
 		v := c.vocab.vectorize((*concepts)(nil).sortedFeatures(ws, nil), vector{})
 		m := map[int32]float64{}

@@ -428,7 +428,9 @@ func TestDevelopmentBlindSets(t *testing.T) {
 	if len(dirs) == 0 {
 		t.Skip("set VEIVISER_EVAL_BLIND to directories of reported blind sets")
 	}
-	m := match.NewWithSettings(mustLoad(t).Corpus(), settingsFromEnv(t))
+	corpus := mustLoad(t).Corpus()
+	joinBlindSets(t, corpus, strings.Fields(os.Getenv("VEIVISER_EVAL_JOIN")))
+	m := match.NewWithSettings(corpus, settingsFromEnv(t))
 	top1, behindCard := map[string]*evalTally{}, 0
 	danger := map[string]map[string]*evalTally{} // kind → lang → flagged
 	count := func(m map[string]*evalTally, lang string, a, b bool) {
@@ -479,5 +481,34 @@ func TestDevelopmentBlindSets(t *testing.T) {
 		top1["all"].top1Rate(), worst(top1, false, false), top1["all"].top3Rate(), worst(top1, true, false), behindCard)
 	for _, kind := range slices.Sorted(maps.Keys(danger)) {
 		t.Logf("%s flagged: %.3f of %d (worst language %s)", kind, danger[kind]["all"].top1Rate(), danger[kind]["all"].n, worst(danger[kind], false, kind != "acute"))
+	}
+}
+
+// joinBlindSets adds the messages of reported blind sets to c as examples
+// (VEIVISER_EVAL_JOIN): what joining them to the content would change,
+// measured on other sets before anyone writes them into the examples.
+func joinBlindSets(t *testing.T, c *match.Corpus, dirs []string) {
+	t.Helper()
+	entry := map[string]int{}
+	for i, e := range c.Entries {
+		entry[e.ID] = i
+	}
+	for _, dir := range dirs {
+		for _, f := range readTSV(t, filepath.Join(dir, "questions.tsv"), 4) {
+			ex := match.Example{Lang: f[0], Text: f[3]}
+			if i, ok := entry[f[2]]; ok {
+				c.Entries[i].Examples = append(c.Entries[i].Examples, ex)
+			} else if f[2] == "none" {
+				c.OutOfScope = append(c.OutOfScope, ex)
+			}
+		}
+		for _, f := range readTSV(t, filepath.Join(dir, "danger.tsv"), 3) {
+			ex := match.Example{Lang: f[0], Text: f[2]}
+			if f[1] == "acute" {
+				c.Acute = append(c.Acute, ex)
+			} else {
+				c.Calm = append(c.Calm, ex)
+			}
+		}
 	}
 }

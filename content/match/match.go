@@ -647,5 +647,5 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // Stats describes the trained model's size: training messages, features.
 func (m *Matcher) Stats() string {
-	return fmt.Sprintf("%d training messages, %d features, postings of %.1f MB", m.cls.docs, m.cls.vocab.size(), float64(2*len(m.cls.post))/1e6)
+	return fmt.Sprintf("%d training messages, %d features, postings of %.1f MB", m.cls.docs, m.cls.vocab.size(), float64(len(m.cls.post))/1e6)
 }

@@ -26,7 +26,7 @@ import (
 // array as a uint64 count and its items, padded to 8 bytes so that every
 // array can be used where it lies: first the class names, one a line, then
 // the numbers. All little-endian, as the machine's own.
-const modelMagic = "veiviser model 4"
+const modelMagic = "veiviser model 5"
 
 // ModelKey says which content, settings and program a model was trained
 // by: a model is used only under the key it was written with. content is
@@ -217,7 +217,7 @@ func NewFromModel(c *Corpus, set Settings, data []byte, key [32]byte) (*Matcher,
 	v := &vocabulary{first: readArray[int32](r), low: readArray[uint32](r), df: readArray[uint16](r), weight: readArray[float32](r)}
 	cls := &classifier{vocab: v, classes: classes, langs: langs, docs: docs,
 		classOf: readArray[int32](r), langOf: readArray[int32](r), dangerOf: readArray[int32](r),
-		scale: readArray[float32](r), start: readOffsets(r), post: readArray[uint16](r)}
+		scale: readArray[float32](r), start: readOffsets(r), post: readArray[uint8](r)}
 	lin := &linear{scale: linScale, bias: readArray[float32](r),
 		rows:  featureRows{has: readArray[uint64](r), rank: readArray[int32](r)},
 		start: readOffsets(r), step: readArray[uint8](r), w: readArray[int16](r)}
