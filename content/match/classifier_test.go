@@ -266,29 +266,33 @@ func TestDetectorThresholds(t *testing.T) {
 }
 
 // TestVocabularyLeavesOutRareFeatures: in a catalog of rareFrom messages
-// or more, a feature only one message has is not learnt; in a smaller
-// one it is, since there one message may be all an entry has.
+// or more, a feature fewer than minDocFreq messages have is not learnt;
+// in a smaller one it is, since there one message may be all an entry has.
 func TestVocabularyLeavesOutRareFeatures(t *testing.T) {
-	const common, twice, once = 1 << 40, 2 << 40, 3 << 40
-	for _, tt := range []struct {
-		docs     int
-		wantOnce bool
-	}{{3, true}, {rareFrom - 1, true}, {rareFrom, false}, {2 * rareFrom, false}} {
-		docs := make([][]uint64, tt.docs)
-		for i := range docs {
-			docs[i] = []uint64{common}
-		}
-		docs[0] = []uint64{common, twice, once}
-		docs[1] = []uint64{common, twice}
-		v := learnVocabulary(docs)
-		for h, want := range map[uint64]bool{common: true, twice: true, once: tt.wantOnce} {
-			if _, ok := v.id(h); ok != want {
-				t.Errorf("%d messages: feature in %d of them learnt %v, want %v", tt.docs, map[uint64]int{common: tt.docs, twice: 2, once: 1}[h], ok, want)
+	const common = 1 << 40
+	rare := func(n int) uint64 { return uint64(n+1) << 40 } // a feature in n messages
+	for _, docs := range []int{minDocFreq + 1, rareFrom - 1, rareFrom, 2 * rareFrom} {
+		msgs := make([][]uint64, docs)
+		for i := range msgs {
+			msgs[i] = []uint64{common}
+			for n := i + 1; n <= minDocFreq; n++ {
+				msgs[i] = append(msgs[i], rare(n)) // message i has the features of i+1 … minDocFreq messages
 			}
 		}
-		v.trained() // the lookup without the training map must agree
-		if _, ok := v.id(once); ok != tt.wantOnce {
-			t.Errorf("%d messages, after training: rare feature learnt %v, want %v", tt.docs, ok, tt.wantOnce)
+		v := learnVocabulary(msgs)
+		for _, lookup := range []string{"training", "trained"} {
+			if lookup == "trained" {
+				v.trained() // the lookup without the training map must agree
+			}
+			if _, ok := v.id(common); !ok {
+				t.Errorf("%d messages, %s: the feature all have is not learnt", docs, lookup)
+			}
+			for n := 1; n <= minDocFreq; n++ {
+				want := docs < rareFrom || n >= minDocFreq
+				if _, ok := v.id(rare(n)); ok != want {
+					t.Errorf("%d messages, %s: feature in %d of them learnt %v, want %v", docs, lookup, n, ok, want)
+				}
+			}
 		}
 	}
 }
