@@ -31,6 +31,10 @@ type classifier struct {
 
 	lin *linear // the regression over the same features
 
+	// tf is tfWeight of the counts postings hold, up to 31: looked up, not
+	// a logarithm per posting, which was a seventh of a search's time.
+	tf [32]float32
+
 	scratch sync.Pool // *classScratch
 }
 
@@ -117,6 +121,9 @@ func trainClassifier(cs *concepts, classes, langs int, docs []trainDoc) *classif
 
 // ready readies the scratch space, once the rows are known.
 func (c *classifier) ready() {
+	for n := 1; n < len(c.tf); n++ {
+		c.tf[n] = tfWeight(n)
+	}
 	c.scratch.New = func() any {
 		return &classScratch{sim: make([]float32, len(c.classOf)), top: make([][neighbours]float32, max(c.classes, c.langs, 2))}
 	}
@@ -346,8 +353,14 @@ func (c *classifier) accumulate(s *classScratch) {
 		list := c.post[from:to]
 		i := 0
 		for row := int32(-1); i < len(list); {
-			d, n := uvarint(list[i:])
-			i += max(n, 1)
+			d := int32(list[i])
+			if d < 0x80 { // most are: uvarint's call costs more than the byte
+				i++
+			} else {
+				var n int
+				d, n = uvarint(list[i:])
+				i += max(n, 1)
+			}
 			if d == separator {
 				break
 			}
@@ -363,7 +376,11 @@ func (c *classifier) accumulate(s *classScratch) {
 			i += n + k
 			row += d
 			if row < int32(c.docs) {
-				s.add(row, once*tfWeight(int(value)))
+				w := c.tf[value&31]
+				if value > 31 {
+					w = tfWeight(int(value))
+				}
+				s.add(row, once*w)
 			} else {
 				s.add(row, q*float32(value)/weightScale)
 			}
