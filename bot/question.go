@@ -27,16 +27,16 @@ func (t *turn) question(text string) {
 	lang := ""
 	if t.s.LangChosen {
 		lang = t.s.Lang
-		// She chose a language but writes clearly in another: answer in
-		// the one she writes, and say so, so she can go back.
-		if wrote, sure := t.cat.Matcher().Language(text); sure && wrote != lang && content.KnownLanguage(wrote) {
-			lang = wrote
-			t.s.Lang = wrote
-			t.count("lang:switched")
-			t.send(t.tr("LanguageSwitched", "Language", locales.Name(wrote)), nil)
-		}
 	}
 	ans := t.cat.Search(text, lang)
+	// She chose a language but writes clearly in another: answer in the
+	// one she writes, and say so, so she can go back.
+	if wrote := ans.Wrote; t.s.LangChosen && wrote != "" && wrote != lang && content.KnownLanguage(wrote) {
+		ans.Lang = wrote
+		t.s.Lang = wrote
+		t.count("lang:switched")
+		t.send(t.tr("LanguageSwitched", "Language", locales.Name(wrote)), nil)
+	}
 	if !t.s.LangChosen && ans.Lang != "" && ans.Lang != t.s.Lang {
 		t.s.Lang = ans.Lang
 	}

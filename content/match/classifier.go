@@ -125,7 +125,8 @@ func (c *classifier) ready() {
 		c.tf[n] = tfWeight(n)
 	}
 	c.scratch.New = func() any {
-		return &classScratch{sim: make([]float32, len(c.classOf)), top: make([][neighbours]float32, max(c.classes, c.langs, 2))}
+		return &classScratch{sim: make([]float32, len(c.classOf)), top: make([][neighbours]float32, max(c.classes, 2)),
+			langTop: make([][neighbours]float32, c.langs)}
 	}
 }
 
@@ -271,11 +272,13 @@ type classScratch struct {
 	sim     []float32 // per row: training messages, then centroids
 	touched []int32
 	top     [][neighbours]float32 // per class, best similarities, highest first
+	langTop [][neighbours]float32 // … and per language
 }
 
 // near is what one pass over the training messages finds for a message.
 type near struct {
 	mean, top1 []float64 // per class: mean similarity of its k nearest, and of its nearest
+	langs      []float64 // per language: mean similarity of its k nearest
 	cent       []float64 // per class: similarity to its centroid (when asked for)
 	lin        []float64 // per class: the linear model's probability (with the centroids)
 	acute      float64   // similarity of the nearest acute example
@@ -305,6 +308,9 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 		if l := c.classOf[d]; l >= 0 {
 			insertTop(&s.top[l], sim)
 		}
+		if l := c.langOf[d]; l >= 0 {
+			insertTop(&s.langTop[l], sim)
+		}
 		if l := c.dangerOf[d]; l >= 0 {
 			danger[l] = max(danger[l], sim)
 		}
@@ -312,7 +318,12 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 	}
 	s.touched = s.touched[:0]
 	out.acute, out.calm = float64(danger[0]), float64(danger[1])
-	out.mean, out.top1 = s.means(c.classes, out.mean, out.top1)
+	out.top1 = out.top1[:0]
+	for _, top := range s.top[:c.classes] {
+		out.top1 = append(out.top1, float64(top[0]))
+	}
+	out.mean = means(s.top[:c.classes], out.mean)
+	out.langs = means(s.langTop, out.langs)
 	if centroids {
 		// A message of words training never saw gets only the classes'
 		// priors from the regression: no evidence, so no probabilities.
@@ -322,25 +333,6 @@ func (c *classifier) look(ws []string, centroids bool, out *near) {
 			c.lin.scores(s.v, out.lin)
 		}
 	}
-}
-
-// languages is, per language, the mean similarity of the message to its k
-// nearest training messages in that language.
-func (c *classifier) languages(ws []string) []float64 {
-	s := c.scratch.Get().(*classScratch)
-	defer c.scratch.Put(s)
-	s.hashes = c.concepts.sortedFeatures(ws, s.hashes)
-	s.v = c.vocab.vectorize(s.hashes, s.v)
-	c.accumulate(s)
-	for _, d := range s.touched {
-		if l := c.langOf[d]; l >= 0 {
-			insertTop(&s.top[l], s.sim[d]*c.scale[d])
-		}
-		s.sim[d] = 0
-	}
-	s.touched = s.touched[:0]
-	out, _ := s.means(c.langs, nil, nil)
-	return out
 }
 
 // accumulate adds up, per row, its similarity to s.v: for a training
@@ -396,20 +388,19 @@ func (s *classScratch) add(row int32, w float32) {
 	s.sim[row] += w
 }
 
-// means turns the best similarities per label into the mean of the k best
-// and the best, and clears them for the next message.
-func (s *classScratch) means(n int, mean, top1 []float64) ([]float64, []float64) {
-	mean, top1 = mean[:0], top1[:0]
-	for i := range n {
+// means turns the best similarities per label (top) into the mean of the
+// k best, and clears them for the next message.
+func means(top [][neighbours]float32, mean []float64) []float64 {
+	mean = mean[:0]
+	for i := range top {
 		var sum float32
-		for _, x := range s.top[i] {
+		for _, x := range top[i] {
 			sum += x
 		}
 		mean = append(mean, float64(sum)/neighbours)
-		top1 = append(top1, float64(s.top[i][0]))
-		s.top[i] = [neighbours]float32{}
+		top[i] = [neighbours]float32{}
 	}
-	return mean, top1
+	return mean
 }
 
 // insertTop keeps the highest similarities, highest first.

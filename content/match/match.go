@@ -80,6 +80,7 @@ type Answer struct {
 
 	Human     bool   `json:"-"` // she asks for a person
 	Sure      bool   `json:"-"` // the first result is clearly the answer: show it without asking
+	Wrote     string `json:"-"` // the language she clearly writes in (see Language), or ""
 	SmallTalk string `json:"-"` // "hello", "thanks" or "ok" when that is all the message is
 }
 
@@ -381,10 +382,10 @@ type searchScratch struct {
 func (m *Matcher) Search(question, lang string) Answer {
 	ws := words(question)
 	a := Answer{Lang: lang, Results: []Result{}}
-	if a.Lang == "" {
-		a.Lang, _ = m.Language(question)
-	}
 	if len(ws) == 0 {
+		if a.Lang == "" {
+			a.Lang, _ = m.Language(question)
+		}
 		if hasSymbol(question) {
 			a.SmallTalk = "ok" // 👍, 🙏, ❤️: a reaction, not a question
 		}
@@ -395,6 +396,13 @@ func (m *Matcher) Search(question, lang string) Answer {
 	var phrase bool
 	s.lex, phrase, a.Human = m.lex.lexical(ws, s.lex)
 	m.cls.look(ws, m.set.Centroid > 0, &s.whole)
+	wrote, sure := m.language(question, ws, func() []float64 { return s.whole.langs })
+	if a.Lang == "" {
+		a.Lang = wrote
+	}
+	if sure {
+		a.Wrote = wrote
+	}
 	var (
 		p    float64
 		loud bool
@@ -466,6 +474,17 @@ func (m *Matcher) DetectLanguage(text string) string { return m.lex.detectLangua
 // Norwegian, as the examples have them too.
 func (m *Matcher) Language(text string) (lang string, sure bool) {
 	ws := words(text)
+	return m.language(text, ws, func() []float64 {
+		var n near
+		m.cls.look(ws, false, &n)
+		return n.langs
+	})
+}
+
+// language is Language for text, its words ws, and the mean similarity
+// per language of its nearest training messages, asked for only when the
+// script does not tell: Search has them from its one pass.
+func (m *Matcher) language(text string, ws []string, nearest func() []float64) (lang string, sure bool) {
 	lang = m.lex.detectLanguage(text, ws)
 	switch {
 	case lang == "ti", lang == "th", lang == "uk":
@@ -473,7 +492,7 @@ func (m *Matcher) Language(text string) (lang string, sure bool) {
 	case len(ws) == 0:
 		return lang, false
 	}
-	scores := m.cls.languages(ws)
+	scores := nearest()
 	best, second := -1, -1
 	for i := range scores {
 		switch {

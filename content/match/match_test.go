@@ -189,3 +189,36 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestSearchTellsTheLanguageAsLanguageDoes: Search finds the language
+// from the same pass over the training messages as its answer; it must be
+// what Language says, whether or not a language was chosen.
+func TestSearchTellsTheLanguageAsLanguageDoes(t *testing.T) {
+	m := mustLoad(t).Matcher()
+	qs, err := devset.Read("../testdata/questions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs = append(qs, devset.Question{Text: "UDI sa nei til meg"}, devset.Question{Text: "👍"}, devset.Question{Text: "ok"})
+	sure := 0
+	for i, q := range qs {
+		if i%3 != 0 && q.Lang != "" {
+			continue // a third of them is plenty
+		}
+		lang, ok := m.Language(q.Text)
+		want := ""
+		if ok {
+			want = lang
+			sure++
+		}
+		if a := m.Search(q.Text, ""); a.Lang != lang || a.Wrote != want {
+			t.Errorf("%q: Search says %q (wrote %q), Language %q (sure %v)", q.Text, a.Lang, a.Wrote, lang, ok)
+		}
+		if a := m.Search(q.Text, "pl"); a.Lang != "pl" || a.Wrote != want {
+			t.Errorf("%q in a Polish chat: Search says %q (wrote %q), Language %q (sure %v)", q.Text, a.Lang, a.Wrote, lang, ok)
+		}
+	}
+	if sure == 0 {
+		t.Error("Language was sure of no question: the test compares nothing")
+	}
+}
