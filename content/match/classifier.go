@@ -162,11 +162,13 @@ func (c *classifier) postings(vs []vector) {
 			}
 		}
 	}
+	var buf [binary.MaxVarintLen64]byte
+	size := func(x uint64) int32 { return int32(binary.PutUvarint(buf[:], x)) }
 	each(func(id, row, prev int32, value uint64) {
 		if value == 0 {
-			onceLen[id] += int32(uvarintLen(uint64(row - prev)))
+			onceLen[id] += size(uint64(row - prev))
 		} else {
-			pairLen[id] += int32(uvarintLen(uint64(row-prev)) + uvarintLen(value))
+			pairLen[id] += size(uint64(row-prev)) + size(value)
 		}
 	})
 	start := make([]int32, features+1)
@@ -199,15 +201,6 @@ func (c *classifier) postings(vs []vector) {
 			c.scale[i] = v.scale
 		}
 	}
-}
-
-// uvarintLen is how many bytes binary.PutUvarint writes for x.
-func uvarintLen(x uint64) int {
-	n := 1
-	for ; x >= 0x80; x >>= 7 {
-		n++
-	}
-	return n
 }
 
 // uvarint reads a row distance or a value of the postings: 0 bytes read
