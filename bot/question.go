@@ -30,8 +30,9 @@ func (t *turn) question(text string) {
 	}
 	ans := t.cat.Search(text, lang)
 	// She chose a language but writes clearly in another: answer in the
-	// one she writes, and say so, so she can go back.
-	if wrote := ans.Wrote; t.s.LangChosen && wrote != "" && wrote != lang && content.KnownLanguage(wrote) {
+	// one she writes, and say so, so she can go back. (Wrote is "" when
+	// that is not clear, and "" is no known language.)
+	if wrote := ans.Wrote; t.s.LangChosen && wrote != lang && content.KnownLanguage(wrote) {
 		ans.Lang = wrote
 		t.s.Lang = wrote
 		t.count("lang:switched")
