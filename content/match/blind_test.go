@@ -35,6 +35,7 @@ func TestBlindSetFloors(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel() // the matcher is safe for concurrent use; the sets are many
 			type tally struct{ n, ok int }
 			rate := func(x tally) float64 { return float64(x.ok) / float64(max(1, x.n)) }
 			top3, acute := map[string]*tally{"": {}}, map[string]*tally{"": {}}

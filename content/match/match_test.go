@@ -14,14 +14,22 @@ import (
 
 const maxResults = 5
 
+// mustLoad is the embedded catalog, loaded once for all the tests: its
+// matcher never changes once trained, and training it once a test took
+// this package past go test's ten minutes under -race on a busy machine.
 func mustLoad(tb testing.TB) *content.Catalog {
 	tb.Helper()
-	cat, _, err := content.LoadEmbedded()
+	cat, err := embedded()
 	if err != nil {
 		tb.Fatalf("load embedded catalog: %v", err)
 	}
 	return cat
 }
+
+var embedded = sync.OnceValues(func() (*content.Catalog, error) {
+	cat, _, err := content.LoadEmbedded()
+	return cat, err
+})
 
 func TestSearchTable(t *testing.T) {
 	cat := mustLoad(t)
